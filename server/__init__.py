@@ -1,0 +1,1 @@
+"""medkg: health-policy terminology and regulatory definitions as a SKOS knowledge graph."""

@@ -1,0 +1,27 @@
+"""The Flask application factory. Nothing happens at import; state lives in ``app.extensions["medkg"]``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from . import settings
+from .store import load_dataset
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.update(settings.resolve(test_config))
+    app.config.update({k: v for k, v in (test_config or {}).items() if k not in app.config})
+    app.extensions["medkg"] = load_dataset(Path(app.config["BUILD_DIR"]), app.config["BASE"])
+    register_blueprints(app)
+    return app
+
+
+def register_blueprints(app: Flask) -> None:
+    """Each part of the site is a blueprint in its own module."""
+    from . import system
+
+    app.register_blueprint(system.bp)

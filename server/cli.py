@@ -1,0 +1,96 @@
+"""The ``medkg`` command line. Exit codes: 0 ok, 1 data problems (validation, or warnings under --strict),
+2 bad input or usage."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .pipeline.build import EXIT_INPUT, EXIT_OK, build
+from .pipeline.diagnostics import InputError
+from .pipeline.iris import DEFAULT_BASE
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+def _configure_build(p: argparse.ArgumentParser) -> None:
+    p.add_argument("sources", nargs="*", type=Path, help="files or folders to read (default: the shipped data/)")
+    p.add_argument("--out", "-o", type=Path, required=True, help="output folder (replaced atomically)")
+    p.add_argument("--base", default=DEFAULT_BASE, help=f"base IRI of the data (default {DEFAULT_BASE})")
+    p.add_argument("--strict", action="store_true", help="fail (exit 1) on any warning")
+    p.add_argument("--format", dest="forced", default=None, help="read every source as this format")
+
+
+def _run_build(args: argparse.Namespace) -> int:
+    result = build(args.sources, args.out, base=args.base, strict=args.strict, forced=args.forced)
+    for diagnostic in result.diagnostics:
+        print(diagnostic, file=sys.stderr)
+    errors = len(result.context.diagnostics.errors)
+    warnings = len(result.context.diagnostics.warnings)
+    verdict = f"wrote {args.out}" if result.written else f"kept the previous {args.out}: build rejected"
+    print(f"medkg: {verdict}: {len(result.context.graph)} triples, {errors} error(s), {warnings} warning(s)",
+          file=sys.stderr)
+    return result.exit_code
+
+
+def _configure_export(p: argparse.ArgumentParser) -> None:
+    from .pipeline.export import RDF_FORMATS
+
+    p.add_argument("dir", type=Path, help="a build output folder")
+    p.add_argument("--format", "-f", choices=sorted(RDF_FORMATS), default="ttl")
+    p.add_argument("--graph", choices=["asserted", "inferred", "all"], default="asserted",
+                   help="the asserted graph, the inferred triples, or both")
+    p.add_argument("-o", "--output", type=Path, default=None, help="write here instead of stdout")
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    from .pipeline.build import write_text
+    from .pipeline.export import serialize
+    from .pipeline.output import load_graph
+
+    text = serialize(load_graph(args.dir, args.graph), args.format)
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        write_text(args.output, text)
+    return EXIT_OK
+
+
+COMMANDS: list[Command] = [
+    Command("build", "build the graph from sources into a folder", _configure_build, _run_build),
+    Command("export", "serialize a build to Turtle, N-Triples, JSON-LD or RDF/XML", _configure_export, _run_export),
+]
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="medkg", description=__doc__)
+    sub = top.add_subparsers(dest="command", required=True)
+    for command in COMMANDS:
+        command.configure(sub.add_parser(command.name, help=command.help, description=command.help))
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exc.code or 0)
+    run = next(c.run for c in COMMANDS if c.name == args.command)
+    try:
+        return run(args)
+    except (InputError, FileNotFoundError, ValueError) as exc:
+        print(f"medkg: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The build: input formats, graph assembly, linking, export. Never imports flask."""

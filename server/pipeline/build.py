@@ -1,0 +1,154 @@
+"""``medkg build``: read sources, build one asserted graph, link it, and write the output folder atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import inputs
+from .context import BuildContext
+from .diagnostics import Diagnostic, SourceLocation
+from .export import serialize
+from .formats import FORMATS, InputFile, SourceFormat, detect_format
+from .iris import DEFAULT_BASE, IRIs
+from .sources import load_formats
+from .steps import OutputOptions, link_steps, output_steps
+
+# Exit codes (documented in the README): scripts rely on them.
+EXIT_OK = 0
+EXIT_DATA = 1  # validation violations, or any warning under --strict
+EXIT_INPUT = 2  # bad input or usage: the good records are still built and written
+
+SHIPPED_DATA = Path(__file__).resolve().parents[2] / "data"
+
+Progress = Callable[[str], None]
+
+
+def stderr_progress(message: str) -> None:
+    print(f"medkg: {message}", file=sys.stderr, flush=True)
+
+
+@dataclass
+class BuildResult:
+    context: BuildContext
+    out: Path
+    written: bool
+    exit_code: int
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return list(self.context.diagnostics)
+
+
+def group_by_format(items: Sequence[InputFile], ctx: BuildContext,
+                    forced: str | None = None) -> dict[str, list[InputFile]]:
+    """Detect each file's format from its content (or use ``forced``); undetectable files are errors."""
+    load_formats()
+    groups: dict[str, list[InputFile]] = defaultdict(list)
+    for item in items:
+        fmt: SourceFormat | None = FORMATS[forced] if forced else detect_format(item)
+        if fmt is None:
+            ctx.diagnostics.error("input.format", "format not recognised from content (use --format)",
+                                  SourceLocation(item.display, 1))
+        elif not fmt.companion(item):
+            groups[fmt.name].append(item)
+    return groups
+
+
+def parse_sources(sources: Sequence[Path], ctx: BuildContext, forced: str | None = None,
+                  progress: Progress = stderr_progress) -> None:
+    items = inputs.read(inputs.expand(sources), ctx.diagnostics)
+    groups = group_by_format(items, ctx, forced)
+    for name in sorted(groups, key=list(FORMATS).index):
+        progress(f"parsing {len(groups[name])} file(s) as {name}")
+        FORMATS[name].parse(groups[name], ctx)
+
+
+def assemble(sources: Sequence[Path], base: str = DEFAULT_BASE, forced: str | None = None,
+             progress: Progress = stderr_progress) -> BuildContext:
+    """Parse every source and run the link steps: the whole asserted graph, in memory."""
+    ctx = BuildContext(IRIs(base))
+    parse_sources(sources or [SHIPPED_DATA], ctx, forced, progress)
+    for step in link_steps():
+        progress(f"linking: {step.__name__}")
+        step(ctx)
+    return ctx
+
+
+def exit_code(ctx: BuildContext, strict: bool) -> int:
+    diagnostics = list(ctx.diagnostics)
+    if any(d.severity == "error" and d.code.startswith("shacl.") for d in diagnostics):
+        return EXIT_DATA
+    if any(d.severity == "error" for d in diagnostics):
+        return EXIT_INPUT
+    if strict and any(d.severity == "warning" for d in diagnostics):
+        return EXIT_DATA
+    return EXIT_OK
+
+
+def build(sources: Sequence[Path], out: Path, base: str = DEFAULT_BASE, strict: bool = False,
+          forced: str | None = None, progress: Progress = stderr_progress) -> BuildResult:
+    """Build into a staging folder beside ``out`` and swap it in only when the build may be kept."""
+    ctx = assemble(sources, base, forced, progress)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        write_outputs(ctx, staging, sources)
+        for step in output_steps():
+            progress(f"output: {step.__name__}")
+            step(ctx, staging, OutputOptions(strict=strict))
+        write_report(ctx, staging)
+        code = exit_code(ctx, strict)
+        keep = code != EXIT_DATA
+        if keep:
+            replace_dir(staging, out)
+        return BuildResult(ctx, out, keep, code)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def write_outputs(ctx: BuildContext, folder: Path, sources: Sequence[Path]) -> None:
+    write_text(folder / "graph.ttl", serialize(ctx.graph, "ttl"))
+    manifest = {
+        "base": ctx.iris.base,
+        "built": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "sources": [str(s) for s in (sources or [SHIPPED_DATA])],
+        "triples": len(ctx.graph),
+    }
+    write_text(folder / "build.json", json.dumps(manifest, indent=2) + "\n")
+    provenance = sorted({f"{s.n3()} {p.n3()}\t{loc}" for (s, p, _o), loc in ctx.provenance.items()})
+    write_text(folder / "provenance.tsv", "\n".join(provenance) + "\n")
+
+
+def write_report(ctx: BuildContext, folder: Path) -> None:
+    lines = [str(d) for d in ctx.diagnostics]
+    counts = {sev: len(ctx.diagnostics.of(sev)) for sev in ("error", "warning", "info")}
+    summary = f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} note(s)"
+    write_text(folder / "report.txt", "\n".join([*lines, summary]) + "\n")
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write to a temporary file in the same folder, then rename: readers never see half a file."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
+
+
+def replace_dir(new: Path, out: Path) -> None:
+    """Swap ``new`` in as ``out``; the old folder is removed only after the swap."""
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        os.replace(out, old)
+    os.replace(new, out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

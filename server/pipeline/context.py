@@ -1,0 +1,69 @@
+"""The state of one build: the asserted graph, the IRIs, the diagnostics and where each triple came from."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rdflib import DCTERMS, OWL, RDF, RDFS, SKOS, XSD, Graph, Namespace
+from rdflib.term import Node
+
+from .diagnostics import Diagnostics, SourceLocation
+from .iris import ELI, MEDKG, IRIs
+
+PROV = Namespace("http://www.w3.org/ns/prov#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+
+PREFIXES: dict[str, Namespace | str] = {
+    "rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD, "skos": SKOS, "dct": DCTERMS,
+    "prov": PROV, "eli": ELI, "void": VOID, "medkg": MEDKG,
+}
+
+Triple = tuple[Node, Node, Node]
+
+
+def new_graph() -> Graph:
+    """An empty rdflib graph with our prefixes bound (and no others invented by rdflib)."""
+    graph = Graph(bind_namespaces="none")
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    return graph
+
+
+@dataclass
+class PendingReference:
+    """A reference by name (e.g. a related_term slug) to be resolved once every source is read."""
+
+    subject: Node
+    predicate: Node
+    name: str
+    location: SourceLocation
+    record: str | None = None
+
+
+@dataclass
+class BuildContext:
+    iris: IRIs
+    graph: Graph = field(default_factory=new_graph)
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    provenance: dict[Triple, SourceLocation] = field(default_factory=dict)
+    pending: list[PendingReference] = field(default_factory=list)
+
+    def add(self, triple: Triple, location: SourceLocation | None = None) -> None:
+        """Assert a triple, remembering the first source location it came from."""
+        self.graph.add(triple)
+        if location is not None:
+            self.provenance.setdefault(triple, location)
+
+    def add_all(self, triples: Iterable[Triple], location: SourceLocation | None = None) -> None:
+        for triple in triples:
+            self.add(triple, location)
+
+    def refer(self, subject: Node, predicate: Node, name: str, location: SourceLocation,
+              record: str | None = None) -> None:
+        self.pending.append(PendingReference(subject, predicate, name, location, record))
+
+    def location_of(self, subject: Node) -> SourceLocation | None:
+        """The first location recorded for any triple about ``subject`` (for reports)."""
+        found = [loc for (s, _, _), loc in self.provenance.items() if s == subject]
+        return min(found) if found else None

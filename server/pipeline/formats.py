@@ -1,0 +1,48 @@
+"""The registry of input formats. Each format detects itself from a file's content and parses a group of files.
+
+A format module registers a ``SourceFormat``; ``detect`` sees the path and the decoded text of one file and
+says whether the file is of that format. Files of one format are parsed together (the HealthCare.gov glossary
+pairs English files with their Spanish twins), so ``parse`` takes them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .context import BuildContext
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """One input file, decoded; ``display`` is the name used in messages."""
+
+    path: Path
+    display: str
+    text: str
+
+
+@dataclass(frozen=True)
+class SourceFormat:
+    name: str
+    description: str
+    detect: Callable[[InputFile], bool]
+    parse: Callable[[Sequence[InputFile], BuildContext], None]
+    # files of the same source that are read through another file (e.g. Spanish twins) are not inputs themselves
+    companion: Callable[[InputFile], bool] = lambda f: False
+
+
+FORMATS: dict[str, SourceFormat] = {}
+
+
+def register(fmt: SourceFormat) -> SourceFormat:
+    FORMATS[fmt.name] = fmt
+    return fmt
+
+
+def detect_format(item: InputFile) -> SourceFormat | None:
+    for fmt in FORMATS.values():
+        if fmt.detect(item):
+            return fmt
+    return None

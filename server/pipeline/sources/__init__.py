@@ -1,0 +1,13 @@
+"""Input formats. Importing a module here registers its format in ``formats.FORMATS``; order is detection order."""
+
+from __future__ import annotations
+
+import importlib
+
+FORMAT_MODULES: tuple[str, ...] = (
+)
+
+
+def load_formats() -> None:
+    for name in FORMAT_MODULES:
+        importlib.import_module(f"{__name__}.{name}")

@@ -1,0 +1,33 @@
+"""The steps that run after every source is parsed, in order.
+
+Link steps see the whole asserted graph (every source) and add links between concepts; output steps see the
+staged output folder and add files to it (inference, validation). Each is a plain function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .context import BuildContext
+
+LinkStep = Callable[[BuildContext], None]
+
+
+@dataclass(frozen=True)
+class OutputOptions:
+    strict: bool = False
+
+
+OutputStep = Callable[[BuildContext, Path, OutputOptions], None]
+
+
+def link_steps() -> list[LinkStep]:
+    """Cross-source linking, in dependency order."""
+    return []
+
+
+def output_steps() -> list[OutputStep]:
+    """Work on the staged output (inference, the validation gate)."""
+    return []

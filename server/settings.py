@@ -1,0 +1,55 @@
+"""Every setting of the server, declared once with its default and help text.
+
+A setting is read, in order of precedence, from ``create_app(test_config)``, the environment
+(``MEDKG_<NAME>``), then its default. ``medkg serve --help`` and ``/-/settings`` list them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    parse: Callable[[str], Any] = str
+
+    @property
+    def env(self) -> str:
+        return f"MEDKG_{self.name}"
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("BUILD_DIR", "build/out", "build output folder to serve (made by 'medkg build')"),
+    Setting("BASE", None, "base IRI of the data; default: the base the build was made with"),
+    Setting("QUERY_TIMEOUT", 10.0, "hard time limit of one SPARQL query, in seconds", float),
+    Setting("MAX_RESULT_ROWS", 10000, "most rows (or triples) one query may return", int),
+    Setting("MAX_QUERY_LENGTH", 20000, "longest query accepted, in characters", int),
+    Setting("CACHE_SIZE", 2048, "answers kept in memory per worker, keyed on the build", int),
+    Setting("DEBUG_ERRORS", False, "show tracebacks in error pages (never in production)", _bool),
+)
+
+
+def resolve(overrides: Mapping[str, Any] | None = None,
+            environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The value of every setting: overrides, then the environment, then the default."""
+    environ = os.environ if environ is None else environ
+    overrides = overrides or {}
+    values = {}
+    for setting in SETTINGS:
+        if setting.name in overrides:
+            values[setting.name] = overrides[setting.name]
+        elif setting.env in environ:
+            values[setting.name] = setting.parse(environ[setting.env])
+        else:
+            values[setting.name] = setting.default
+    return values

@@ -1,0 +1,24 @@
+"""Shared fixtures: paths, the shared corpora (skipped with a reason where ../shared is absent), builds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SHARED_DATA = SHARED / "data"
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared, or skip the test with a clear reason when it is absent."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"../shared is absent here ({path} not found): this test reads the shared corpora in place")
+    return path
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
