@@ -1,0 +1,31 @@
+"""Matching terms by name across sources: one normalization, one index of every concept's labels."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+
+from rdflib import RDF, SKOS, Graph, URIRef
+
+_PUNCT = re.compile(r"[^\w]+")
+LABEL_PROPERTIES = (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
+
+
+def normalize_label(text: str) -> str:
+    """Case-, accent- and punctuation-insensitive key: "Provider-Sponsored  Organization" → "provider sponsored
+    organization"; a slug such as "managed-care-plan" gives the same key as "Managed Care Plan"."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").casefold()
+    return " ".join(_PUNCT.sub(" ", folded.replace("_", " ")).split())
+
+
+def label_index(graph: Graph, properties: tuple[URIRef, ...] = LABEL_PROPERTIES) -> dict[str, set[URIRef]]:
+    """normalized label → the concepts carrying it (as pref, alt or hidden label, in any language)."""
+    index: dict[str, set[URIRef]] = defaultdict(set)
+    for concept in graph.subjects(RDF.type, SKOS.Concept):
+        if not isinstance(concept, URIRef):
+            continue
+        for prop in properties:
+            for label in graph.objects(concept, prop):
+                index[normalize_label(str(label))].add(concept)
+    return dict(index)
