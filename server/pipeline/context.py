@@ -14,9 +14,12 @@ from .iris import ELI, MEDKG, IRIs
 PROV = Namespace("http://www.w3.org/ns/prov#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 
-PREFIXES: dict[str, Namespace | str] = {
-    "rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD, "skos": SKOS, "dct": DCTERMS,
-    "prov": PROV, "eli": ELI, "void": VOID, "medkg": MEDKG,
+PREFIXES: dict[str, str] = {
+    prefix: str(namespace)
+    for prefix, namespace in (
+        ("rdf", RDF), ("rdfs", RDFS), ("owl", OWL), ("xsd", XSD), ("skos", SKOS), ("dct", DCTERMS),
+        ("prov", PROV), ("eli", ELI), ("void", VOID), ("medkg", MEDKG),
+    )
 }
 
 Triple = tuple[Node, Node, Node]

@@ -1,0 +1,81 @@
+"""The lead's foundation: IRI policy, label keys, content negotiation, settings, atomic output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from server import settings
+from server.conneg import negotiate
+from server.pipeline.build import replace_dir, write_text
+from server.pipeline.iris import IRIs, normalize_base, slugify
+from server.pipeline.labels import normalize_label
+
+RDF_TYPES = ["text/html", "text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples"]
+
+
+@pytest.mark.parametrize(("text", "slug"), [
+    ("Provider-Sponsored Organization (PSO)", "provider-sponsored-organization-pso"),
+    ("Organización Responsable", "organizacion-responsable"),
+    ("UCR (usual, customary & reasonable)", "ucr-usual-customary-and-reasonable"),
+    ("  --  ", "x"),
+])
+def test_slugs_are_readable_ascii(text: str, slug: str) -> None:
+    assert slugify(text) == slug
+
+
+def test_iris_are_stable_under_one_base() -> None:
+    iris = IRIs("http://localhost:8000")
+    assert iris.base == "http://localhost:8000/"
+    assert str(iris.concept("42-cfr-422", "Capitation payment", scope="422.350")) == (
+        "http://localhost:8000/concept/42-cfr-422/422.350/capitation-payment")
+    assert str(iris.cfr("42", "422", "422.350", "b")) == "http://localhost:8000/cfr/42/422/422.350/b"
+    assert str(iris.federal_register(63, 18134)) == "http://localhost:8000/fr/63/18134"
+    assert IRIs("http://localhost:8000/").concept("s", "A b") == iris.concept("s", "A b")
+
+
+def test_a_relative_base_is_refused() -> None:
+    with pytest.raises(ValueError, match="absolute"):
+        normalize_base("medkg/")
+
+
+def test_label_keys_ignore_case_accents_and_punctuation() -> None:
+    assert normalize_label("Provider-Sponsored  Organization") == normalize_label("provider sponsored organization")
+    assert normalize_label("managed-care-plan") == normalize_label("Managed Care Plan")
+    assert normalize_label("Organización") == "organizacion"
+
+
+@pytest.mark.parametrize(("accept", "chosen"), [
+    (None, "text/html"),
+    ("text/turtle", "text/turtle"),
+    ("application/rdf+xml;q=0.5, text/turtle", "text/turtle"),
+    ("text/turtle;q=0.3, application/ld+json;q=0.9", "application/ld+json"),
+    ("text/*;q=0.5, text/turtle", "text/turtle"),
+    ("*/*;q=0.1, application/n-triples", "application/n-triples"),
+    ("text/html, application/xhtml+xml, */*;q=0.8", "text/html"),
+    ("application/pdf", None),
+    ("text/turtle;q=0", None),
+    ("text/*, text/turtle;q=0", "text/html"),
+])
+def test_negotiation_honours_q_values_and_specificity(accept: str | None, chosen: str | None) -> None:
+    assert negotiate(accept, RDF_TYPES) == chosen
+
+
+def test_settings_come_from_overrides_then_environment_then_defaults() -> None:
+    values = settings.resolve({"QUERY_TIMEOUT": 2.0}, {"MEDKG_QUERY_TIMEOUT": "5", "MEDKG_MAX_RESULT_ROWS": "7"})
+    assert values["QUERY_TIMEOUT"] == 2.0
+    assert values["MAX_RESULT_ROWS"] == 7
+    assert values["MAX_QUERY_LENGTH"] == 20000
+
+
+def test_writes_are_atomic_and_folders_swap_whole(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    write_text(out / "graph.ttl", "old")
+    new = tmp_path / "staging"
+    new.mkdir()
+    write_text(new / "graph.ttl", "new")
+    replace_dir(new, out)
+    assert (out / "graph.ttl").read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
