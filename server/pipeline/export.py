@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
 
-from rdflib import Graph
+from rdflib import RDF, BNode, Graph, Literal
 from rdflib.term import Node
 
 from .context import PREFIXES
@@ -44,7 +47,22 @@ def _sorted_ntriples(graph: Graph) -> str:
 
 
 def _nt_line(s: Node, p: Node, o: Node) -> str:
-    return f"{s.n3()} {p.n3()} {o.n3()} .\n"
+    return f"{_nt_term(s)} {_nt_term(p)} {_nt_term(o)} .\n"
+
+
+_NT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _nt_term(node: Node) -> str:
+    """N-Triples form of a term: literals on one line, with escapes (``Literal.n3()`` may use triple quotes)."""
+    if not isinstance(node, Literal):
+        return node.n3()
+    text = "".join(_NT_ESCAPES.get(c, c if ord(c) >= 0x20 else f"\\u{ord(c):04X}") for c in str(node))
+    if node.language:
+        return f'"{text}"@{node.language}'
+    if node.datatype is not None:
+        return f'"{text}"^^<{node.datatype}>'
+    return f'"{text}"'
 
 
 def _canonical(graph: Graph) -> Graph:
@@ -59,15 +77,70 @@ def _canonical(graph: Graph) -> Graph:
 
 def _jsonld(graph: Graph) -> str:
     text = _canonical(graph).serialize(format="json-ld", context=jsonld_context(), sort_keys=True)
-    data = json.loads(text)
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json.dumps(_sorted_json(json.loads(text)), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _sorted_json(value: Any, key: str = "") -> Any:
+    """JSON-LD with every array in a fixed order (rdflib follows hash order); ``@list`` keeps its order."""
+    if isinstance(value, dict):
+        return {k: _sorted_json(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_sorted_json(v) for v in value]
+        return items if key == "@list" else sorted(items, key=lambda v: json.dumps(v, sort_keys=True))
+    return value
+
+
+_NCNAME = re.compile(r"^[A-Za-z_][\w.\-]*$")
+
+
+def _rdfxml(graph: Graph) -> str:
+    """Striped RDF/XML, one rdf:Description per subject, subjects and properties sorted: stable bytes."""
+    prefixes = {str(ns): prefix for prefix, ns in sorted(PREFIXES.items())}
+    used: dict[str, str] = {"rdf": str(RDF)}
+    body: list[str] = []
+    for subject in sorted(set(graph.subjects()), key=lambda n: n.n3()):
+        body.append(f"  <rdf:Description {_node_attr(subject, 'about')}>")
+        for p, o in sorted(graph.predicate_objects(subject), key=lambda po: _nt_line(subject, *po)):
+            body.append("    " + _property_element(str(p), o, prefixes, used))
+        body.append("  </rdf:Description>")
+    xmlns = "".join(f'\n  xmlns:{prefix}="{escape(ns)}"' for prefix, ns in sorted(used.items()))
+    return f'<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF{xmlns}>\n' + "\n".join(body) + "\n</rdf:RDF>\n"
+
+
+def _node_attr(node: Node, about: str) -> str:
+    if isinstance(node, BNode):
+        return f'rdf:nodeID="b{escape(str(node))}"'
+    return f"rdf:{about}={quoteattr(str(node))}"
+
+
+def _property_element(predicate: str, obj: Node, prefixes: dict[str, str], used: dict[str, str]) -> str:
+    qname = _qname(predicate, prefixes, used)
+    if isinstance(obj, Literal):
+        attrs = f' xml:lang="{obj.language}"' if obj.language else ""
+        if obj.datatype is not None:
+            attrs += f" rdf:datatype={quoteattr(str(obj.datatype))}"
+        return f"<{qname}{attrs}>{escape(str(obj))}</{qname}>"
+    return f"<{qname} {_node_attr(obj, 'resource')}/>"
+
+
+def _qname(iri: str, prefixes: dict[str, str], used: dict[str, str]) -> str:
+    """prefix:local for a property IRI; an IRI outside our prefixes gets a numbered one."""
+    cut = max(iri.rfind("#"), iri.rfind("/")) + 1
+    namespace, local = iri[:cut], iri[cut:]
+    if not _NCNAME.match(local):
+        raise ValueError(f"property {iri} cannot be written in RDF/XML (its last part is not an XML name)")
+    prefix = prefixes.get(namespace) or next((p for p, ns in used.items() if ns == namespace), None)
+    if prefix is None:
+        prefix = f"ns{sum(1 for p in used if p.startswith('ns')) + 1}"
+    used[prefix] = namespace
+    return f"{prefix}:{local}"
 
 
 SERIALIZERS: dict[str, Callable[[Graph], str]] = {
     "ttl": lambda g: _canonical(g).serialize(format="turtle"),
     "nt": _sorted_ntriples,
     "jsonld": _jsonld,
-    "rdfxml": lambda g: _canonical(g).serialize(format="pretty-xml"),
+    "rdfxml": _rdfxml,
 }
 
 

@@ -25,7 +25,10 @@ OutputStep = Callable[[BuildContext, Path, OutputOptions], None]
 
 def link_steps() -> list[LinkStep]:
     """Cross-source linking, in dependency order."""
-    return []
+    from .linking.genus import link_broader, top_concepts
+    from .linking.references import resolve_references
+
+    return [resolve_references, link_broader, top_concepts]
 
 
 def output_steps() -> list[OutputStep]:

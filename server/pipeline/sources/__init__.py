@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib
 
 FORMAT_MODULES: tuple[str, ...] = (
+    "glossary_records",
+    "healthcare_gov",
 )
 
 

@@ -1,0 +1,185 @@
+"""skos:broader from the genus of a definition, and the top concepts of each scheme.
+
+A definition names its genus in a few fixed ways: "… refers to a managed care organization operated by …",
+"A type of Medicare health plan …", "X is a <genus> that …", "X means a <genus> …", or simply "A <genus> that …".
+The noun phrase after the cue is matched (whole, or its last two or more words) against every concept's labels.
+A match in the same scheme gives skos:broader; a match in another scheme gives skos:broadMatch (a sub-property of
+skos:broader meant for links across schemes). The phrase is kept as medkg:broaderEvidence. Nothing is linked
+when the phrase does not end cleanly (e.g. in a verb or a determiner), so a sentence that only happens to begin
+with "A …" does not produce a link.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from rdflib import RDF, SKOS, Literal, URIRef
+from rdflib.term import Node
+
+from ..context import BuildContext
+from ..diagnostics import SourceLocation
+from ..iris import MEDKG
+from ..labels import label_index, normalize_label
+
+DEFINITION_PROPERTIES = (SKOS.definition, MEDKG.publisherDefinition)
+_TYPE_OF = r"(?:type|kind|form|category|class|variety)\s+of\s+(?:an?\s+)?"
+CUES: tuple[tuple[str, re.Pattern[str], bool], ...] = (  # name, pattern, may appear after the first sentence
+    ("type-of", re.compile(r"^(?:(?:an?|this|the)\s+)?" + _TYPE_OF, re.IGNORECASE), True),
+    ("refers-to", re.compile(r"\brefers?\s+to\s+an?\s+", re.IGNORECASE), False),
+    ("is-a", re.compile(r"^(?P<subject>[^.;:]{1,80}?)\s+(?:is|are)\s+an?\s+(?:" + _TYPE_OF + ")?"), True),
+    ("means", re.compile(r"\bmeans\s+(?:an?\s+)?(?:" + _TYPE_OF + ")?", re.IGNORECASE), False),
+    ("article", re.compile(r"^an?\s+(?!" + _TYPE_OF + ")", re.IGNORECASE), False),
+)
+# words that end a genus noun phrase cleanly: relative pronouns, prepositions, conjunctions
+CLEAN_END = {"that", "which", "who", "whom", "whose", "where", "when", "with", "without", "in", "for", "from",
+             "by", "of", "to", "under", "through", "at", "on", "as", "and", "or", "but", "than", "between",
+             "within", "across", "available", "such", "not"}
+# words that end it badly (the phrase ran into a clause): determiners, pronouns, auxiliaries
+BAD_END = {"a", "an", "the", "this", "these", "those", "your", "you", "its", "their", "his", "her", "our", "any",
+           "each", "some", "all", "is", "are", "was", "were", "be", "been", "has", "have", "had", "may", "can",
+           "must", "will", "would", "should", "does", "do", "if", "it", "they", "we", "he", "she"}
+MAX_WORDS = 7
+_TOKEN = re.compile(r"[A-Za-z0-9][\w'’]*(?:-[\w'’]+)*|[^\w\s]")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"(])")
+
+
+@dataclass(frozen=True)
+class Genus:
+    phrase: str  # the cue and the noun phrase, as written
+    words: tuple[str, ...]  # the noun phrase
+
+
+def noun_phrase(rest: str) -> tuple[list[str], int] | None:
+    """The words of the noun phrase that opens ``rest`` and the offset where it ends, if it ends cleanly."""
+    tokens = list(_TOKEN.finditer(rest))
+    words: list[str] = []
+    end = 0
+    for i, match in enumerate(tokens):
+        token, lower = match.group(0), match.group(0).lower()
+        if not token[0].isalnum() or lower in CLEAN_END:
+            return (words, end) if words else None
+        if lower in BAD_END or len(words) == MAX_WORDS:
+            return None
+        if words and _participle_ends(lower, words[-1], tokens[i + 1:i + 2]):
+            return words, end  # "a managed care organization operated by …"
+        words.append(token)
+        end = match.end()
+    return (words, end) if words else None
+
+
+def _participle_ends(lower: str, previous: str, following: list[re.Match[str]]) -> bool:
+    """A participle followed by a preposition ("operated by") ends the phrase; "fully integrated" does not."""
+    if not lower.endswith("ed") or previous.lower().endswith("ly"):
+        return False
+    nxt = following[0].group(0).lower() if following else ""
+    return not nxt or nxt in CLEAN_END or not nxt[0].isalnum()
+
+
+def genera(text: str, labels: set[str]) -> Iterator[Genus]:
+    """Every genus the definition text states, in order."""
+    for number, sentence in enumerate(_SENTENCE.split(text.strip())):
+        for name, pattern, later in CUES:
+            if number and not later:
+                continue
+            match = pattern.search(sentence)
+            if match is None or (name == "is-a" and not _names_subject(match.group("subject"), labels)):
+                continue
+            found = noun_phrase(sentence[match.end():])
+            if found:
+                words, end = found
+                yield Genus(sentence[match.start("subject") if name == "is-a" else match.start():
+                                     match.end() + end].strip(), tuple(words))
+            break
+
+
+def _names_subject(subject: str, labels: set[str]) -> bool:
+    """"X is a …" counts only when X is the concept itself (one of its labels, or a part of one)."""
+    key = normalize_label(re.sub(r"^(?:an?|the)\s+", "", subject.strip(), flags=re.IGNORECASE))
+    return bool(key) and any(key == label or key in label or label in key for label in labels)
+
+
+def candidates(words: tuple[str, ...]) -> Iterator[str]:
+    """The whole phrase, then its endings of two or more words, longest first (a singular form too)."""
+    for start in range(len(words)):
+        if start and len(words) - start < 2:
+            return
+        tail = list(words[start:])
+        yield normalize_label(" ".join(tail))
+        last = tail[-1]
+        if last.endswith("s") and not last.endswith("ss") and len(last) > 3:
+            yield normalize_label(" ".join([*tail[:-1], last[:-1]]))
+
+
+def _english(graph_values: Iterator[Node]) -> list[Literal]:
+    return sorted(v for v in graph_values if isinstance(v, Literal) and (v.language or "en").startswith("en"))
+
+
+def _labels_of(ctx: BuildContext, concept: URIRef) -> set[str]:
+    return {normalize_label(str(v)) for p in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
+            for v in ctx.graph.objects(concept, p)}
+
+
+def link_broader(ctx: BuildContext) -> None:
+    """skos:broader (same scheme) or skos:broadMatch (other scheme) where a definition's genus names a concept."""
+    index = label_index(ctx.graph, (SKOS.prefLabel, SKOS.altLabel))
+    concepts = sorted(c for c in ctx.graph.subjects(RDF.type, SKOS.Concept) if isinstance(c, URIRef))
+    for concept in concepts:
+        labels = _labels_of(ctx, concept)
+        for prop in DEFINITION_PROPERTIES:
+            for text in _english(ctx.graph.objects(concept, prop)):
+                location = ctx.provenance.get((concept, prop, text))
+                for genus in genera(str(text), labels):
+                    target = _target(ctx, concept, genus, index)
+                    if target is not None:
+                        _add_broader(ctx, concept, target, genus, location)
+
+
+def _target(ctx: BuildContext, concept: URIRef, genus: Genus, index: dict[str, set[URIRef]]) -> URIRef | None:
+    """The concept the genus names: the longest matching phrase; same scheme first; one target only."""
+    own = set(ctx.graph.objects(concept, SKOS.inScheme))
+    for key in candidates(genus.words):
+        matches = sorted(m for m in index.get(key, set()) if m != concept)
+        same = [m for m in matches if own & set(ctx.graph.objects(m, SKOS.inScheme))]
+        if same or len(matches) == 1:
+            return (same or matches)[0]
+        if matches:
+            return None  # several concepts of other schemes share the name: not ours to choose
+    return None
+
+
+def _add_broader(ctx: BuildContext, concept: URIRef, target: URIRef, genus: Genus,
+                 location: SourceLocation | None) -> None:
+    same_scheme = bool(set(ctx.graph.objects(concept, SKOS.inScheme)) & set(ctx.graph.objects(target,
+                                                                                              SKOS.inScheme)))
+    prop = SKOS.broader if same_scheme else SKOS.broadMatch
+    if concept in ctx.graph.transitive_objects(target, SKOS.broader):
+        ctx.diagnostics.info("genus.cycle", f"genus {genus.phrase!r} would make a cycle; no link made",
+                             location or SourceLocation("(graph)"), str(concept))
+        return
+    for related in ((concept, SKOS.related, target), (target, SKOS.related, concept)):
+        if related in ctx.graph:  # SKOS keeps related and broader apart: the genus is the more precise link
+            ctx.graph.remove(related)
+            ctx.provenance.pop(related, None)
+            name = prop.n3(ctx.graph.namespace_manager)
+            ctx.diagnostics.info("genus.replaces-related", f"skos:related replaced by {name} from the genus "
+                                 f"{genus.phrase!r}", location or SourceLocation("(graph)"), str(concept))
+    ctx.add((concept, prop, target), location)
+    ctx.add((concept, MEDKG.broaderEvidence, Literal(genus.phrase, lang="en")), location)
+
+
+def top_concepts(ctx: BuildContext) -> None:
+    """Concepts with no broader concept in their own scheme are its top concepts (published ones only)."""
+    graph = ctx.graph
+    for concept in sorted(c for c in graph.subjects(RDF.type, SKOS.Concept) if isinstance(c, URIRef)):
+        unpublished = (concept, MEDKG.published, Literal(False)) in graph
+        for scheme in sorted(s for s in graph.objects(concept, SKOS.inScheme) if isinstance(s, URIRef)):
+            in_scheme_broader = any((b, SKOS.inScheme, scheme) in graph for b in graph.objects(concept, SKOS.broader))
+            if in_scheme_broader or unpublished:
+                graph.remove((concept, SKOS.topConceptOf, scheme))
+                graph.remove((scheme, SKOS.hasTopConcept, concept))
+            else:
+                location = ctx.provenance.get((concept, SKOS.inScheme, scheme))
+                ctx.add((concept, SKOS.topConceptOf, scheme), location)
+                ctx.add((scheme, SKOS.hasTopConcept, concept), location)
