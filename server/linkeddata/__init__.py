@@ -1,0 +1,31 @@
+"""Linked data: dereferenceable IRIs, HTML pages, search and dumps for one loaded build."""
+
+from __future__ import annotations
+
+from flask import Flask
+from rdflib import Graph, URIRef
+
+from ..pipeline.context import VOID
+from ..store import Dataset
+from .dumps import dump_links
+from .state import EXTENSION, load_site
+
+
+def register(app: Flask) -> None:
+    """Precompute the site's indexes for the loaded build, then mount its blueprints."""
+    from . import dumps, views
+
+    dataset: Dataset = app.extensions["medkg"]
+    app.extensions[EXTENSION] = load_site(dataset)
+    app.register_blueprint(dumps.bp)
+    app.register_blueprint(views.bp)
+    app.extensions.setdefault("medkg.void", []).append(lambda g, d, root: advertise_dumps(dataset, g, d, root))
+
+
+def advertise_dumps(dataset: Dataset, graph: Graph, void_dataset: URIRef, root_url: str) -> None:
+    """A hook of the SPARQL endpoint's VoID description: every download as ``void:dataDump``."""
+    for url in dump_links(dataset, root_url):
+        graph.add((void_dataset, VOID.dataDump, URIRef(url)))
+
+
+__all__ = ["advertise_dumps", "dump_links", "register"]

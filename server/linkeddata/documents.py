@@ -1,0 +1,166 @@
+"""RDF documents about one resource: its triples, what was inferred about it, and the labels of what it links to.
+
+Inferred triples (from the build's inferred named graph) are kept apart: in a named graph in JSON-LD, TriG and
+N-Quads, and in a final commented section in Turtle and N-Triples. RDF/XML cannot mark them and gives the union.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from rdflib import Graph, URIRef
+
+from ..pipeline.context import new_graph
+from ..pipeline.export import serialize
+from ..pipeline.iris import ONTOLOGY_IRI, SHAPES_IRI
+from .state import LABEL_PROPERTIES, Site
+from .terms import triples
+
+
+@dataclass(frozen=True)
+class DocFormat:
+    """A document format: URL suffix, media type, and the media types that also select it."""
+
+    suffix: str
+    media_type: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.suffix.lstrip(".")
+
+
+# In the server's order of preference: the order breaks ties between equally acceptable types.
+DOC_FORMATS: tuple[DocFormat, ...] = (
+    DocFormat(".html", "text/html", ("application/xhtml+xml",)),
+    DocFormat(".ttl", "text/turtle", ("application/x-turtle", "text/n3")),
+    DocFormat(".jsonld", "application/ld+json", ("application/json",)),
+    DocFormat(".rdf", "application/rdf+xml", ("application/xml", "text/xml")),
+    DocFormat(".nt", "application/n-triples"),
+    DocFormat(".trig", "application/trig"),
+    DocFormat(".nq", "application/n-quads"),
+)
+BY_SUFFIX = {f.suffix: f for f in DOC_FORMATS}
+RDF_DOC_FORMATS = tuple(f for f in DOC_FORMATS if f.suffix != ".html")
+
+
+@dataclass
+class Description:
+    """What a document about ``iri`` says, in three parts."""
+
+    iri: str
+    asserted: Graph
+    inferred: Graph
+    labels: Graph
+
+    def __len__(self) -> int:
+        return len(self.asserted) + len(self.inferred)
+
+    @property
+    def main(self) -> Graph:
+        """Asserted triples plus the labels of linked resources: the default graph of the document."""
+        graph = new_graph()
+        for triple in (*self.asserted, *self.labels):
+            graph.add(triple)
+        return graph
+
+
+def exists(site: Site, iri: str) -> bool:
+    fixed = site.fixed_graph(iri)
+    if iri in (ONTOLOGY_IRI, SHAPES_IRI):
+        return fixed is not None and len(fixed) > 0
+    if fixed is not None and (URIRef(iri), None, None) in fixed:
+        return True
+    return next(triples(site.dataset.store, URIRef(iri)), None) is not None
+
+
+def describe(site: Site, iri: str) -> Description:
+    """The description of ``iri``; the ontology and the shapes IRIs describe their whole graphs."""
+    asserted, inferred = new_graph(), new_graph()
+    fixed = site.fixed_graph(iri)
+    if iri in (ONTOLOGY_IRI, SHAPES_IRI) and fixed is not None:
+        for triple in fixed:
+            asserted.add(triple)
+    elif fixed is not None:
+        for triple in fixed.triples((URIRef(iri), None, None)):
+            asserted.add(triple)
+    dataset = site.dataset
+    for triple in triples(dataset.store, URIRef(iri), graph=dataset.asserted_graph):
+        asserted.add(triple)
+    for triple in triples(dataset.store, URIRef(iri), graph=dataset.inferred_graph):
+        if triple not in asserted:
+            inferred.add(triple)
+    return Description(iri, asserted, inferred, linked_labels(site, asserted, inferred))
+
+
+def linked_labels(site: Site, *graphs: Graph) -> Graph:
+    """The labels of every IRI the graphs link to, so a client can name them without another request."""
+    labels = new_graph()
+    targets = {o for g in graphs for o in g.objects() if isinstance(o, URIRef)}
+    for target in sorted(targets):
+        for prop in LABEL_PROPERTIES:
+            for triple in triples(site.dataset.store, target, prop):
+                labels.add(triple)
+            for triple in site.ontology.triples((target, prop, None)):
+                labels.add(triple)
+    for g in graphs:
+        for triple in g:
+            labels.remove(triple)
+    return labels
+
+
+def render(description: Description, fmt: DocFormat, context_url: str, inferred_graph: str) -> str:
+    """The document text in one format (see the module docstring for where inferred triples go)."""
+    main, inferred = description.main, description.inferred
+    if fmt.suffix in (".ttl", ".nt"):
+        text = serialize(main, fmt.name)
+        if len(inferred):
+            text += (f"\n# Inferred by OWL-RL (the named graph <{inferred_graph}>), "
+                     "not asserted by any source:\n") + serialize(inferred, fmt.name)
+        return text
+    if fmt.suffix == ".rdf":
+        union = description.main
+        for triple in inferred:
+            union.add(triple)
+        return serialize(union, "rdfxml")
+    if fmt.suffix == ".jsonld":
+        return jsonld_document(main, inferred, context_url, inferred_graph)
+    return _quads(main, inferred, inferred_graph, "trig" if fmt.suffix == ".trig" else "nquads")
+
+
+def jsonld_document(main: Graph, inferred: Graph, context_url: str, inferred_graph: str) -> str:
+    """JSON-LD referring to the published @context; inferred triples in a named graph node."""
+    nodes = _jsonld_nodes(main)
+    if len(inferred):
+        nodes.append({"@id": inferred_graph, "@graph": _jsonld_nodes(inferred)})
+    return json.dumps({"@context": context_url, "@graph": nodes}, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _jsonld_nodes(graph: Graph) -> list[Any]:
+    if not len(graph):
+        return []
+    data = json.loads(serialize(graph, "jsonld"))
+    if "@graph" in data:
+        return list(data["@graph"])
+    data.pop("@context", None)
+    return [data]
+
+
+def _quads(main: Graph, inferred: Graph, inferred_graph: str, syntax: str) -> str:
+    """TriG or N-Quads written by hand from sorted N-Triples lines: deterministic, inferred triples in their graph."""
+    lines = serialize(inferred, "nt").splitlines() if len(inferred) else []
+    if syntax == "trig":
+        named = f"\n<{inferred_graph}> {{\n" + "".join(f"  {line}\n" for line in lines) + "}\n" if lines else ""
+        return serialize(main, "ttl") + named
+    return serialize(main, "nt") + "".join(f"{line[:-2]} <{inferred_graph}> .\n" for line in lines)
+
+
+def not_found_document(fmt: DocFormat, iri: str, context_url: str) -> str:
+    """An empty document in the format asked, saying what was not found where the format allows comments."""
+    if fmt.suffix == ".jsonld":
+        return json.dumps({"@context": context_url, "@graph": []}) + "\n"
+    if fmt.suffix == ".rdf":
+        return serialize(new_graph(), "rdfxml")
+    return f"# not found: <{iri}>\n"

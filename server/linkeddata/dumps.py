@@ -1,0 +1,64 @@
+"""Whole-graph downloads at stable URLs (asserted, inferred, both; Turtle, N-Triples, JSON-LD)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask.typing import ResponseReturnValue
+
+from ..pipeline.export import serialize
+from ..pipeline.output import load_graph
+from ..store import Dataset
+from .http import finish
+from .state import EXTENSION, Site
+
+bp = Blueprint("dumps", __name__, url_prefix="/dumps")
+
+GRAPHS = ("asserted", "inferred", "all")
+FORMATS = {"ttl": ("ttl", "text/turtle"), "nt": ("nt", "application/n-triples"),
+           "jsonld": ("jsonld", "application/ld+json")}
+
+
+def dump_names() -> list[str]:
+    """The file names of every dump, e.g. ``medkg-asserted.ttl``."""
+    return [f"medkg-{graph}.{suffix}" for graph in GRAPHS for suffix in FORMATS]
+
+
+def dump_links(dataset: Dataset, root: str | None = None) -> list[str]:
+    """Every download, for ``void:dataDump``: URLs under ``root`` (where the site is served; default the base).
+
+    The ontology and the shapes are listed at the paths that serve them (``def``, ``shapes``), which are their
+    IRIs when the site is served at the public base.
+    """
+    root = root or dataset.base
+    root = root if root.endswith("/") else root + "/"
+    return [root + "dumps/" + name for name in dump_names()] + [root + "def", root + "shapes"]
+
+
+def _site() -> Site:
+    found: Site = current_app.extensions[EXTENSION]
+    return found
+
+
+@bp.after_request
+def _validators(response: Response) -> Response:
+    return finish(response, request, _site())
+
+
+@bp.get("/")
+def listing() -> ResponseReturnValue:
+    return render_template("dumps.html", names=dump_names())
+
+
+@bp.get("/<name>")
+def dump(name: str) -> ResponseReturnValue:
+    graph, _, suffix = name.removeprefix("medkg-").partition(".")
+    site = _site()
+    if name not in dump_names() or (graph != "asserted" and not (site.dataset.folder / "inferred.ttl").is_file()):
+        abort(404)
+    with site.dumps_lock:  # serialized once per process, then served from memory
+        if name not in site.dumps:
+            text = serialize(load_graph(site.dataset.folder, graph), FORMATS[suffix][0])
+            site.dumps[name] = text.encode("utf-8")
+    response = Response(site.dumps[name], mimetype=FORMATS[suffix][1])
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    return response

@@ -1,0 +1,41 @@
+"""HTTP validators and compression for every page and document the site serves."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+
+from flask import Request, Response
+
+from .state import Site
+
+COMPRESSIBLE = ("text/", "application/ld+json", "application/json", "application/rdf+xml", "application/n-triples",
+                "application/trig", "application/n-quads", "image/svg+xml", "application/javascript")
+MIN_GZIP_BYTES = 512
+
+
+def finish(response: Response, request: Request, site: Site) -> Response:
+    """ETag and Last-Modified from the build, 304 for conditional requests, and gzip when the client asks."""
+    if request.method not in ("GET", "HEAD") or response.status_code != 200 or response.direct_passthrough:
+        return response
+    zipped = _wants_gzip(request, response)
+    key = f"{site.dataset.etag}|{request.full_path}|{response.mimetype}|{'gzip' if zipped else 'identity'}"
+    response.set_etag(hashlib.sha256(key.encode("utf-8")).hexdigest()[:32])
+    if site.last_modified is not None:
+        response.last_modified = site.last_modified
+    response.vary.add("Accept-Encoding")
+    response.make_conditional(request)
+    if zipped and response.status_code == 200:
+        body = gzip.compress(response.get_data(), compresslevel=6, mtime=0)
+        response.set_data(body)
+        response.headers["Content-Encoding"] = "gzip"
+    return response
+
+
+def _wants_gzip(request: Request, response: Response) -> bool:
+    if request.accept_encodings["gzip"] <= 0 or response.headers.get("Content-Encoding"):
+        return False
+    mimetype = response.mimetype or ""
+    if not mimetype.startswith(COMPRESSIBLE):
+        return False
+    return (response.content_length or len(response.get_data())) >= MIN_GZIP_BYTES

@@ -1,0 +1,175 @@
+"""HTML pages: which template a resource gets, and the values each template shows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, render_template, request
+from rdflib import DCTERMS, OWL, PROV, RDF, SKOS, URIRef
+
+from ..pipeline.iris import MEDKG
+from .documents import RDF_DOC_FORMATS
+from .facts import Facts, Value, value
+from .hierarchy import scheme_tree
+from .search import RANK_NAMES, Hit
+from .state import Site
+from .svg import neighbourhood
+from .terms import triples
+
+RELATIONS: tuple[tuple[str, tuple[URIRef, ...], tuple[URIRef, ...]], ...] = (
+    ("broader", (SKOS.broader, SKOS.broaderTransitive), (SKOS.narrower,)),
+    ("narrower", (SKOS.narrower,), (SKOS.broader,)),
+    ("related", (SKOS.related,), (SKOS.related,)),
+    ("mentions", (MEDKG.mentions,), ()),
+    ("mentioned by", (), (MEDKG.mentions,)),
+    ("exact match", (SKOS.exactMatch,), (SKOS.exactMatch,)),
+    ("close match", (SKOS.closeMatch,), (SKOS.closeMatch,)),
+    ("broad match", (SKOS.broadMatch,), (SKOS.narrowMatch,)),
+    ("narrow match", (SKOS.narrowMatch,), (SKOS.broadMatch,)),
+    ("related match", (SKOS.relatedMatch,), (SKOS.relatedMatch,)),
+    ("cites", (MEDKG.cites,), ()),
+)
+NOTES = (("example", SKOS.example), ("note", SKOS.note), ("scope note", SKOS.scopeNote),
+         ("key characteristic", MEDKG.keyCharacteristic), ("why it matters", MEDKG.significance),
+         ("publisher's definition", MEDKG.publisherDefinition), ("history note", SKOS.historyNote),
+         ("change note", SKOS.changeNote), ("editorial note", SKOS.editorialNote))
+SCHEME_META = (("title", DCTERMS.title), ("description", DCTERMS.description), ("publisher", DCTERMS.publisher),
+               ("license", DCTERMS.license), ("source", DCTERMS.source), ("version", OWL.versionInfo),
+               ("issued", DCTERMS.issued), ("modified", DCTERMS.modified))
+PROVENANCE = (("source", DCTERMS.source), ("derived from", PROV.wasDerivedFrom), ("publisher", DCTERMS.publisher),
+              ("license", DCTERMS.license), ("created", DCTERMS.created), ("modified", DCTERMS.modified))
+FR_HISTORY = ((MEDKG.originallyPublishedIn, "originally published"), (MEDKG.amendedBy, "amended"))
+
+
+def render_page(site: Site, iri: str) -> Response:
+    facts = Facts(site, iri)
+    types = set(facts.objects(RDF.type))
+    if types & {SKOS.Concept, MEDKG.GlossaryConcept, MEDKG.RegulatoryConcept}:
+        template, extra = "concept.html", concept_context(facts)
+    elif SKOS.ConceptScheme in types:
+        template, extra = "scheme.html", scheme_context(facts)
+    elif MEDKG.Provision in types:
+        template, extra = "provision.html", provision_context(facts)
+    else:
+        template, extra = "resource.html", {}
+    html = render_template(template, **common_context(facts), **extra)
+    return Response(html, mimetype="text/html")
+
+
+def common_context(facts: Facts) -> dict[str, Any]:
+    site, iri = facts.site, facts.iri
+    local = request.script_root + (site.paths.path(iri) or "")
+    return {
+        "iri": iri, "title": site.label(iri), "types": facts.values(RDF.type),
+        "formats": [{"name": f.name, "media_type": f.media_type, "href": local + f.suffix} for f in RDF_DOC_FORMATS],
+        "statements": facts.statements(), "incoming": facts.incoming_statements(),
+        "locations": site.provenance.get(iri, []),
+    }
+
+
+def concept_context(facts: Facts) -> dict[str, Any]:
+    relations = [(name, facts.linked(out, back)) for name, out, back in RELATIONS]
+    relations = [(name, items) for name, items in relations if items]
+    return {
+        "labels": labels_by_language(facts),
+        "definitions": facts.texts(SKOS.definition),
+        "definition_sources": facts.values(MEDKG.definitionSource, MEDKG.definitionAuthority),
+        "schemes": facts.values(SKOS.inScheme), "collections": facts.linked((), (SKOS.member,)),
+        "citations": [citation(facts.site, v) for v in facts.linked((MEDKG.regulatoryCitation, MEDKG.definedIn))],
+        "relations": relations,
+        "evidence": [("broader", facts.texts(MEDKG.broaderEvidence)), ("mapping", facts.texts(MEDKG.mappingEvidence))],
+        "notes": [(name, facts.texts(p)) for name, p in NOTES if facts.objects(p)],
+        "provenance": [(name, facts.values(p)) for name, p in PROVENANCE if facts.objects(p)],
+        "svg": neighbourhood(facts.site.label(facts.iri), relations),
+    }
+
+
+def labels_by_language(facts: Facts) -> list[dict[str, Any]]:
+    kinds = (("preferred", SKOS.prefLabel), ("alternative", SKOS.altLabel), ("hidden", SKOS.hiddenLabel))
+    rows: dict[str, dict[str, list[str]]] = {}
+    for name, prop in kinds:
+        for v in facts.texts(prop):
+            rows.setdefault(v.lang or "", {}).setdefault(name, []).append(v.text)
+    return [{"lang": lang or "—", **names} for lang, names in sorted(rows.items(), key=lambda r: (r[0] != "en", r))]
+
+
+def citation(site: Site, provision: Value) -> dict[str, Any]:
+    """A provision cited by a concept: our page, the official page, and the provision's Federal Register history."""
+    facts = Facts(site, provision.iri or "")
+    return {"provision": provision, "heading": facts.texts(DCTERMS.title),
+            "official": facts.values(MEDKG.officialPage), "history": fr_history(facts)}
+
+
+def fr_history(facts: Facts) -> list[dict[str, Any]]:
+    """The Federal Register citations of a provision and of the provisions it is part of, oldest first."""
+    rows, seen, current = [], set(), facts
+    for _ in range(8):  # provision → section → subpart → part: never deeper than this
+        for prop, what in FR_HISTORY:
+            for fr in current.objects(prop):
+                if (fr, prop) not in seen:
+                    seen.add((fr, prop))
+                    rows.append({"what": what, "citation": value(facts.site, fr), "of": value(facts.site,
+                                 URIRef(current.iri)), "date": _date(facts.site, fr)})
+        parents = current.objects(DCTERMS.isPartOf)
+        if not parents:
+            break
+        current = Facts(facts.site, str(parents[0]))
+    return sorted(rows, key=lambda r: (r["date"], r["citation"].text))
+
+
+def _date(site: Site, fr: Any) -> str:
+    found = [str(o) for _, _, o in triples(site.dataset.store, fr, DCTERMS.date)]
+    return min(found) if found else ""
+
+
+def scheme_context(facts: Facts) -> dict[str, Any]:
+    meta = [(name, facts.values(p)) for name, p in SCHEME_META if facts.objects(p)]
+    tops = facts.linked((SKOS.hasTopConcept,), (SKOS.topConceptOf,))
+    return {"meta": meta, "top_concepts": tops, "hierarchy": scheme_tree(facts.site, facts.iri, tops)}
+
+
+def provision_context(facts: Facts) -> dict[str, Any]:
+    parents: list[Value] = []
+    chain = facts.objects(DCTERMS.isPartOf)
+    while chain and len(parents) < 8:  # breadcrumbs: never deeper than title → paragraph
+        parents.insert(0, value(facts.site, chain[0]))
+        chain = _parents(facts.site, chain[0])
+    return {
+        "citation_label": facts.texts(MEDKG.citationLabel), "heading": facts.texts(DCTERMS.title),
+        "text": facts.texts(MEDKG.text), "official": facts.values(MEDKG.officialPage), "parents": parents,
+        "children": facts.linked((DCTERMS.hasPart,), (DCTERMS.isPartOf,)),
+        "defines": facts.linked((MEDKG.defines,), (MEDKG.definedIn,)),
+        "cites": facts.linked((MEDKG.cites,), (MEDKG.citedBy,)),
+        "cited_by": facts.linked((MEDKG.citedBy,), (MEDKG.cites, MEDKG.regulatoryCitation)),
+        "history": fr_history(facts),
+    }
+
+
+def _parents(site: Site, node: Any) -> list[Any]:
+    return [o for _, _, o in triples(site.dataset.store, node, DCTERMS.isPartOf)]
+
+
+def home_context(site: Site) -> dict[str, Any]:
+    store = site.dataset.store
+    counts = {name: len({s for s, _, _ in triples(store, predicate=RDF.type, obj=cls)}) for name, cls in (
+        ("concepts", SKOS.Concept), ("concept schemes", SKOS.ConceptScheme), ("collections", SKOS.Collection),
+        ("provisions", MEDKG.Provision), ("Federal Register citations", MEDKG.FederalRegisterCitation))}
+    schemes = sorted((value(site, s) for s, _, _ in triples(store, predicate=RDF.type, obj=SKOS.ConceptScheme)),
+                     key=lambda v: v.text.casefold())
+    return {"counts": counts, "schemes": schemes, "triples": len(store), "manifest": site.dataset.manifest}
+
+
+def index_context(site: Site) -> dict[str, Any]:
+    """Every concept by its preferred label, grouped by first letter."""
+    concepts = {s for s, _, _ in triples(site.dataset.store, predicate=RDF.type, obj=SKOS.Concept)}
+    entries = sorted((value(site, c) for c in concepts), key=lambda v: (v.text.casefold(), v.iri or ""))
+    letters: dict[str, list[Value]] = {}
+    for entry in entries:
+        first = entry.text[:1].upper()
+        letters.setdefault(first if first.isalpha() else "#", []).append(entry)
+    schemes = {str(s): value(site, o) for s, _, o in triples(site.dataset.store, predicate=SKOS.inScheme)}
+    return {"letters": letters, "schemes": schemes, "total": len(entries)}
+
+
+def hit_view(site: Site, hit: Hit) -> dict[str, Any]:
+    return {"hit": hit, "link": value(site, URIRef(hit.iri)), "match": RANK_NAMES[hit.rank]}

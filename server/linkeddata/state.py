@@ -1,0 +1,105 @@
+"""What the site precomputes once per loaded build (held in ``app.extensions``): labels, ontology, search index."""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from rdflib import DCTERMS, RDFS, SKOS, Graph, Literal, URIRef
+
+from ..pipeline.context import new_graph
+from ..pipeline.iris import MEDKG, ONTOLOGY_IRI, SHAPES_IRI
+from ..store import Dataset
+from .search import SearchIndex, build_index
+from .terms import PathMap, triples
+
+ROOT = Path(__file__).resolve().parents[2]
+ONTOLOGY_FILE = ROOT / "ontology" / "medkg.ttl"
+SHAPES_DIR = ROOT / "shapes"
+LABEL_PROPERTIES = (SKOS.prefLabel, MEDKG.citationLabel, RDFS.label, DCTERMS.title)
+EXTENSION = "medkg-linkeddata"
+
+
+@dataclass
+class Site:
+    """One build as the site sees it. Nothing here changes after start-up except the dump cache."""
+
+    dataset: Dataset
+    paths: PathMap
+    ontology: Graph
+    shapes: Graph
+    labels: dict[str, dict[str, str]]
+    provenance: dict[str, list[str]]
+    index: SearchIndex
+    dumps: dict[str, bytes] = field(default_factory=dict)
+    dumps_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def last_modified(self) -> datetime | None:
+        built = self.dataset.manifest.get("built")
+        return datetime.fromisoformat(built) if built else None
+
+    def label(self, iri: str, lang: str = "en") -> str:
+        """The best human label of ``iri``: preferred language, then untagged, then any; else the IRI."""
+        names = self.labels.get(iri)
+        if not names:
+            return iri
+        for key in (lang, "", "en"):
+            if key in names:
+                return names[key]
+        return names[sorted(names)[0]]
+
+    def fixed_graph(self, iri: str) -> Graph | None:
+        """The ontology or shapes graph when ``iri`` lies in their fixed namespaces."""
+        if iri == ONTOLOGY_IRI or iri.startswith(str(MEDKG)):
+            return self.ontology
+        if iri == SHAPES_IRI or iri.startswith(SHAPES_IRI + "#") or iri.startswith(SHAPES_IRI + "/"):
+            return self.shapes
+        return None
+
+
+def load_site(dataset: Dataset) -> Site:
+    ontology = _parse_files([ONTOLOGY_FILE] if ONTOLOGY_FILE.is_file() else [])
+    shapes = _parse_files(sorted(SHAPES_DIR.glob("*.ttl")) if SHAPES_DIR.is_dir() else [])
+    labels = collect_labels(dataset, ontology)
+    site = Site(dataset, PathMap(dataset.base), ontology, shapes, labels, _provenance(dataset.folder),
+                SearchIndex([]))
+    site.index = build_index(site)
+    return site
+
+
+def _parse_files(files: list[Path]) -> Graph:
+    graph = new_graph()
+    for path in files:
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def collect_labels(dataset: Dataset, ontology: Graph) -> dict[str, dict[str, str]]:
+    """Every resource's label per language tag ('' for untagged); the first in IRI order wins per language."""
+    found: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for prop in reversed(LABEL_PROPERTIES):  # rdfs:label is the fallback: later properties overwrite
+        pairs = [(s, o) for s, _, o in triples(dataset.store, predicate=prop)]
+        pairs += [(s, o) for s, o in ontology.subject_objects(prop)]
+        per_prop: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for s, o in pairs:
+            if isinstance(s, URIRef) and isinstance(o, Literal):
+                per_prop[str(s)][o.language or ""].append(str(o))
+        for iri, langs in per_prop.items():
+            found[iri].update(langs)
+    return {iri: {lang: sorted(values)[0] for lang, values in langs.items()} for iri, langs in found.items()}
+
+
+def _provenance(folder: Path) -> dict[str, list[str]]:
+    """Subject IRI → the input locations (file:line) its triples came from, read from ``provenance.tsv``."""
+    path = folder / "provenance.tsv"
+    result: dict[str, set[str]] = defaultdict(set)
+    if path.is_file():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            key, _, location = line.partition("\t")
+            if key.startswith("<") and location:
+                result[key[1:key.index(">")]].add(location)
+    return {iri: sorted(locs) for iri, locs in result.items()}

@@ -1,0 +1,82 @@
+"""Reading the store: pyoxigraph terms turned into rdflib terms, triples about one resource, and paths ↔ IRIs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from ..pipeline.iris import MEDKG, ONTOLOGY_IRI, SHAPES_IRI
+
+Triple = tuple[Node, Node, Node]
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph) -> Node:
+    """The rdflib equivalent of one pyoxigraph term."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return Literal(term.value, datatype=None if datatype == XSD_STRING else URIRef(datatype))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def triples(store: ox.Store, subject: Node | None = None, predicate: Node | None = None,
+            obj: Node | None = None, graph: ox.NamedNode | None = None) -> Iterator[Triple]:
+    """The triples matching a pattern in one named graph (or in any graph when ``graph`` is None)."""
+    pattern = [None if t is None else to_ox(t) for t in (subject, predicate, obj)]
+    for quad in store.quads_for_pattern(pattern[0], pattern[1], pattern[2], graph):  # type: ignore[arg-type]
+        yield to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)
+
+
+class PathMap:
+    """Maps the server's request paths to the IRIs they name, and back.
+
+    Data IRIs live under the configured base; the ontology namespace and the shapes IRI are fixed, and are
+    served at ``/def/…`` and ``/shapes`` whatever the base.
+    """
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+
+    def iri(self, path: str) -> str:
+        """The IRI a request path (without its leading slash) names."""
+        if path == "def":
+            return ONTOLOGY_IRI
+        if path.startswith("def/"):
+            return str(MEDKG) + path[4:]
+        if path == "shapes":
+            return SHAPES_IRI
+        return self.base + path
+
+    def path(self, iri: str) -> str | None:
+        """The local path (with a leading slash) that serves ``iri``; None for IRIs we do not serve."""
+        if iri == ONTOLOGY_IRI:
+            return "/def"
+        if iri.startswith(str(MEDKG)):
+            return "/def/" + iri[len(str(MEDKG)):]
+        if iri == SHAPES_IRI or iri.startswith(SHAPES_IRI + "#"):
+            return "/shapes" + iri[len(SHAPES_IRI):]
+        if iri.startswith(self.base) and len(iri) > len(self.base):
+            return "/" + iri[len(self.base):]
+        return None

@@ -1,0 +1,140 @@
+"""Routes: dereferencing (303 to a negotiated document), documents, pages, search, the JSON-LD context."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, current_app, redirect, render_template, request
+from flask.typing import ResponseReturnValue
+from werkzeug.wrappers import Response as BaseResponse
+
+from ..conneg import negotiate
+from ..pipeline.export import jsonld_context
+from . import pages
+from .documents import BY_SUFFIX, DOC_FORMATS, DocFormat, describe, exists, not_found_document, render
+from .http import finish
+from .search import Hit
+from .state import EXTENSION, Site
+
+bp = Blueprint("linkeddata", __name__)
+
+# Main media types first, aliases after: a wildcard such as application/* picks a main type.
+OFFERED: dict[str, DocFormat] = {f.media_type: f for f in DOC_FORMATS} | {
+    t: f for f in DOC_FORMATS for t in f.aliases}
+NOT_ACCEPTABLE = "406 Not Acceptable: this resource is available as " + ", ".join(
+    f"{f.media_type} ({f.suffix})" for f in DOC_FORMATS) + "\n"
+
+
+def site() -> Site:
+    found: Site = current_app.extensions[EXTENSION]
+    return found
+
+
+@bp.after_request
+def _validators(response: Response) -> Response:
+    return finish(response, request, site())
+
+
+def context_url() -> str:
+    return request.url_root + "context.jsonld"
+
+
+def negotiated() -> DocFormat | None:
+    """The document format the Accept header prefers; None when it accepts none of ours."""
+    choice = negotiate(request.headers.get("Accept"), list(OFFERED))
+    return OFFERED[choice] if choice else None
+
+
+@bp.get("/context.jsonld")
+def context() -> ResponseReturnValue:
+    body = json.dumps({"@context": jsonld_context()}, indent=2, sort_keys=True) + "\n"
+    return Response(body, mimetype="application/ld+json", headers={"Access-Control-Allow-Origin": "*"})
+
+
+@bp.get("/<path:path>")
+def resource(path: str) -> ResponseReturnValue:
+    """An IRI answers 303 to a document; ``IRI + suffix`` is that document in one format."""
+    current = site()
+    iri = current.paths.iri(path)
+    if exists(current, iri):
+        return see_other(path)
+    stem, dot, suffix = path.rpartition(".")
+    fmt = BY_SUFFIX.get(dot + suffix) if stem else None
+    if fmt is not None and exists(current, current.paths.iri(stem)):
+        return document(current, current.paths.iri(stem), fmt)
+    return not_found(iri, fmt)
+
+
+def see_other(path: str) -> ResponseReturnValue:
+    fmt = negotiated()
+    response: BaseResponse
+    if fmt is None:
+        response = Response(NOT_ACCEPTABLE, status=406, mimetype="text/plain")
+    else:
+        response = redirect(request.script_root + "/" + path + fmt.suffix, code=303)
+    response.vary.add("Accept")
+    return response
+
+
+def document(current: Site, iri: str, fmt: DocFormat) -> ResponseReturnValue:
+    """One resource's description, as an HTML page or an RDF document."""
+    if fmt.suffix == ".html":
+        return pages.render_page(current, iri)
+    body = render(describe(current, iri), fmt, context_url(), current.dataset.inferred_graph.value)
+    response = Response(body, mimetype=fmt.media_type)
+    response.headers["Link"] = f'<{iri}>; rel="describedby"'
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def not_found(iri: str, fmt: DocFormat | None) -> ResponseReturnValue:
+    """404 in the format asked: by suffix, else by Accept; plain text when nothing we offer is acceptable."""
+    fmt = fmt or negotiated()
+    if fmt is None:
+        return Response(f"404 Not Found: <{iri}>\n", status=404, mimetype="text/plain")
+    if fmt.suffix == ".html":
+        return Response(render_template("notfound.html", iri=iri), status=404, mimetype="text/html")
+    body = not_found_document(fmt, iri, context_url())
+    response = Response(body, status=404, mimetype=fmt.media_type)
+    response.vary.add("Accept")
+    return response
+
+
+@bp.get("/")
+def home() -> ResponseReturnValue:
+    return render_template("home.html", **pages.home_context(site()))
+
+
+@bp.get("/concepts")
+def alphabetical() -> ResponseReturnValue:
+    return render_template("concepts.html", **pages.index_context(site()))
+
+
+@bp.get("/search")
+def search_page() -> ResponseReturnValue:
+    query = request.args.get("q", "")
+    hits = site().index.search(query, limit=100)
+    return render_template("search.html", query=query, hits=[pages.hit_view(site(), h) for h in hits])
+
+
+@bp.get("/search.json")
+def search_json() -> ResponseReturnValue:
+    return _hits_json(site().index.search(request.args.get("q", ""), limit=_limit(50)))
+
+
+@bp.get("/suggest")
+def suggest() -> ResponseReturnValue:
+    """Autocomplete: label matches only, from the in-memory index."""
+    return _hits_json(site().index.suggest(request.args.get("q", ""), limit=_limit(10)))
+
+
+def _limit(default: int) -> int:
+    value = request.args.get("limit", type=int) or default
+    return max(1, min(value, 200))
+
+
+def _hits_json(hits: list[Hit]) -> ResponseReturnValue:
+    current = site()
+    results = [h.as_json(request.script_root + (current.paths.path(h.iri) or "")) for h in hits]
+    return Response(json.dumps({"query": request.args.get("q", ""), "results": results}, ensure_ascii=False),
+                    mimetype="application/json")

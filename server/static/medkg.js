@@ -1,0 +1,24 @@
+// Progressive enhancement only: the search box suggests terms while typing (the form works without this).
+(function () {
+  const input = document.querySelector("input[data-suggest]");
+  const list = document.getElementById("suggestions");
+  if (!input || !list || !window.fetch) return;
+  let timer = null;
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    const q = input.value.trim();
+    if (q.length < 2) { list.replaceChildren(); return; }
+    timer = setTimeout(function () {
+      fetch(input.dataset.suggest + "?q=" + encodeURIComponent(q))
+        .then(function (r) { return r.ok ? r.json() : { results: [] }; })
+        .then(function (data) {
+          list.replaceChildren(...data.results.map(function (hit) {
+            const option = document.createElement("option");
+            option.value = hit.label;  // textContent/value: never parsed as HTML
+            return option;
+          }));
+        })
+        .catch(function () {});
+    }, 120);
+  });
+})();

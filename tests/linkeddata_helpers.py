@@ -1,0 +1,44 @@
+"""Shared pieces of the linked-data tests: the hand-written fixture build and the IRIs a build serves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from server.app import create_app
+from server.linkeddata.state import EXTENSION, Site
+from server.pipeline.iris import ONTOLOGY_IRI, SHAPES_IRI
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "linkeddata"
+BASE = "https://w3id.org/medkg/"
+PSO = BASE + "concept/medicareplans-glossary/provider-sponsored-organization-pso"
+PSO_PATH = "/concept/medicareplans-glossary/provider-sponsored-organization-pso"
+REG_PSO = BASE + "concept/42-cfr-422/422.350/provider-sponsored-organization"
+SCRIPT = BASE + "concept/healthcare-gov-glossary/x-script-term"
+
+
+def make_app(folder: Path = FIXTURE, **config: Any) -> Flask:
+    return create_app({"BUILD_DIR": str(folder), "TESTING": True, **config})
+
+
+def site_of(app: Flask) -> Site:
+    site: Site = app.extensions[EXTENSION]
+    return site
+
+
+def served_iris(app: Flask) -> list[str]:
+    """Every IRI the build mints (subjects under the base), every ontology term, the ontology and the shapes."""
+    site = site_of(app)
+    subjects = {q.subject.value for q in site.dataset.store.quads_for_pattern(None, None, None, None)
+                if hasattr(q.subject, "value") and q.subject.value.startswith(site.dataset.base)}
+    terms = {str(s) for s in site.ontology.subjects() if str(s).startswith(ONTOLOGY_IRI)}
+    fixed = {ONTOLOGY_IRI} | ({SHAPES_IRI} if len(site.shapes) else set())
+    return sorted(subjects | terms | fixed)
+
+
+def local_path(app: Flask, iri: str) -> str:
+    path = site_of(app).paths.path(iri)
+    assert path is not None, iri
+    return path

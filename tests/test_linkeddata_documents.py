@@ -1,0 +1,141 @@
+"""RDF documents, the JSON-LD context, dumps and HTTP caching, against the hand-written fixture build."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from linkeddata_helpers import FIXTURE, PSO, PSO_PATH, REG_PSO, make_app, site_of
+from rdflib import RDF, SKOS, Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+
+from server.pipeline.context import VOID
+from server.pipeline.export import jsonld_context
+from server.pipeline.iris import MEDKG
+from server.pipeline.output import load_graph
+
+INFERRED = URIRef("https://w3id.org/medkg/graph/inferred")
+RDFLIB_NAMES = {".ttl": "turtle", ".nt": "nt", ".rdf": "xml", ".jsonld": "json-ld", ".trig": "trig", ".nq": "nquads"}
+
+
+@pytest.fixture(scope="module")
+def app() -> Flask:
+    return make_app()
+
+
+@pytest.fixture()
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def about(graph: Graph, iri: str) -> set[tuple]:
+    return set(graph.triples((URIRef(iri), None, None)))
+
+
+def parse(client: FlaskClient, path: str, suffix: str) -> Dataset:
+    """Parse a document into an rdflib Dataset, giving JSON-LD the context the site publishes."""
+    response = client.get(path + suffix)
+    assert response.status_code == 200, path + suffix
+    text = response.get_data(as_text=True)
+    if suffix == ".jsonld":
+        data = json.loads(text)
+        assert data["@context"].endswith("/context.jsonld")
+        data["@context"] = client.get("/context.jsonld").get_json()["@context"]
+        text = json.dumps(data)
+    dataset = Dataset()
+    dataset.parse(data=text, format=RDFLIB_NAMES[suffix])
+    return dataset
+
+
+def test_a_concept_document_holds_its_triples_the_inferred_ones_and_linked_labels(client: FlaskClient) -> None:
+    asserted, inferred = load_graph(FIXTURE, "asserted"), load_graph(FIXTURE, "inferred")
+    doc = Graph().parse(data=client.get(PSO_PATH + ".ttl").get_data(as_text=True), format="turtle")
+    assert about(doc, PSO) == about(asserted, PSO) | about(inferred, PSO)
+    assert (URIRef(REG_PSO), SKOS.prefLabel, Literal("provider-sponsored organization", lang="en")) in doc
+    assert (MEDKG.GlossaryConcept, URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
+            Literal("glossary concept", lang="en")) in doc
+    turtle = client.get(PSO_PATH + ".ttl").get_data(as_text=True)
+    _, _, tail = turtle.partition("not asserted by any source:\n")
+    inferred_only = Graph().parse(data=tail, format="turtle")
+    assert set(inferred_only) == about(inferred, PSO) - about(asserted, PSO)
+    assert (URIRef(PSO), SKOS.related, URIRef(PSO.replace("provider-sponsored-organization-pso",
+                                                           "managed-care-plan"))) in inferred_only
+
+
+@pytest.mark.parametrize("suffix", [".jsonld", ".trig", ".nq"])
+def test_graph_aware_formats_put_inferred_triples_in_the_inferred_named_graph(client: FlaskClient,
+                                                                               suffix: str) -> None:
+    asserted, inferred = load_graph(FIXTURE, "asserted"), load_graph(FIXTURE, "inferred")
+    dataset = parse(client, PSO_PATH, suffix)
+    named = dataset.graph(INFERRED)
+    assert set(named) == about(inferred, PSO) - about(asserted, PSO)
+    assert about(dataset.default_graph, PSO) == about(asserted, PSO)
+
+
+@pytest.mark.parametrize("suffix", [".ttl", ".nt", ".rdf"])
+def test_single_graph_formats_give_the_union(client: FlaskClient, suffix: str) -> None:
+    expected = about(load_graph(FIXTURE, "all"), PSO)
+    dataset = parse(client, PSO_PATH, suffix)
+    assert about(dataset.default_graph, PSO) == expected
+
+
+def test_the_published_context_covers_every_property_and_class(client: FlaskClient) -> None:
+    context = client.get("/context.jsonld").get_json()["@context"]
+    assert context == jsonld_context()
+    graph = load_graph(FIXTURE, "all")
+    used = {p for p in graph.predicates()} | set(graph.objects(None, RDF.type))
+    uncovered = [str(t) for t in used if not any(str(t).startswith(ns) for ns in context.values())]
+    assert uncovered == []
+
+
+@pytest.mark.parametrize("which", ["asserted", "inferred", "all"])
+@pytest.mark.parametrize(("suffix", "fmt"), [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")])
+def test_dumps_round_trip_to_the_build(client: FlaskClient, which: str, suffix: str, fmt: str) -> None:
+    response = client.get(f"/dumps/medkg-{which}.{suffix}")
+    assert response.status_code == 200
+    assert isomorphic(Graph().parse(data=response.get_data(as_text=True), format=fmt), load_graph(FIXTURE, which))
+
+
+def test_the_dumps_are_advertised_in_void(app: Flask, client: FlaskClient) -> None:
+    graph, dataset_iri = Graph(), URIRef("http://localhost/sparql#dataset")
+    for hook in app.extensions["medkg.void"]:
+        hook(graph, dataset_iri, "http://localhost/")
+    dumps = {str(o) for o in graph.objects(dataset_iri, VOID.dataDump)}
+    assert "http://localhost/dumps/medkg-all.ttl" in dumps and "http://localhost/def" in dumps
+    for url in dumps:
+        path = url.removeprefix("http://localhost")
+        response = client.get(path, headers={"Accept": "text/turtle"}, follow_redirects=True)
+        assert response.status_code == 200, url
+        assert len(Graph().parse(data=response.get_data(as_text=True), format="turtle" if not url.endswith(
+            (".nt", ".jsonld")) else ("nt" if url.endswith(".nt") else "json-ld"))) > 0
+
+
+@pytest.mark.parametrize("path", [PSO_PATH + ".ttl", PSO_PATH + ".html", "/", "/search?q=pso", "/dumps/medkg-all.nt",
+                                  "/concepts", "/context.jsonld"])
+def test_validators_and_conditional_requests(client: FlaskClient, path: str) -> None:
+    first = client.get(path)
+    assert first.status_code == 200
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    assert modified == "Sun, 22 Nov 2026 12:00:00 GMT"  # the build time in build.json, not the clock
+    assert client.get(path, headers={"If-None-Match": etag}).status_code == 304
+    assert client.get(path, headers={"If-Modified-Since": modified}).status_code == 304
+    assert client.get(path, headers={"If-None-Match": '"something-else"'}).status_code == 200
+
+
+def test_gzip_when_asked(client: FlaskClient) -> None:
+    plain = client.get("/dumps/medkg-all.ttl")
+    zipped = client.get("/dumps/medkg-all.ttl", headers={"Accept-Encoding": "gzip, deflate"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in zipped.headers["Vary"]
+    assert gzip.decompress(zipped.data) == plain.data
+    assert zipped.headers["ETag"] != plain.headers["ETag"]
+    assert "Content-Encoding" not in client.get("/dumps/medkg-all.ttl", headers={"Accept-Encoding": "gzip;q=0"}).headers
+
+
+def test_the_site_precomputes_its_index_once(app: Flask) -> None:
+    site = site_of(app)
+    assert site.index is site_of(app).index
+    assert any(e.iri == PSO and e.kind == "acronym" for e in site.index.entries)
