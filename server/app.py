@@ -22,6 +22,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 def register_blueprints(app: Flask) -> None:
     """Each part of the site is a blueprint in its own module."""
-    from . import system
+    from . import linkeddata, system
 
     app.register_blueprint(system.bp)
+    linkeddata.register(app)  # last: its catch-all route dereferences our IRIs
