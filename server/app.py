@@ -22,7 +22,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 def register_blueprints(app: Flask) -> None:
     """Each part of the site is a blueprint in its own module."""
-    from . import linkeddata, system
+    from . import linkeddata, sparql, system
 
     app.register_blueprint(system.bp)
+    sparql.register(app)
     linkeddata.register(app)  # last: its catch-all route dereferences our IRIs

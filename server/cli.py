@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import serve
 from .pipeline.build import EXIT_INPUT, EXIT_OK, build
 from .pipeline.diagnostics import InputError
 from .pipeline.iris import DEFAULT_BASE
@@ -65,9 +66,26 @@ def _run_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _configure_stats(p: argparse.ArgumentParser) -> None:
+    p.add_argument("dir", type=Path, help="a build output folder")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+
+
+def _run_stats(args: argparse.Namespace) -> int:
+    from .pipeline.stats import as_json, collect, render
+
+    stats = collect(args.dir)
+    sys.stdout.write(as_json(stats) if args.json else render(stats))
+    return EXIT_OK
+
+
 COMMANDS: list[Command] = [
     Command("build", "build the graph from sources into a folder", _configure_build, _run_build),
     Command("export", "serialize a build to Turtle, N-Triples, JSON-LD or RDF/XML", _configure_export, _run_export),
+    Command("stats", "concepts per scheme, label and definition coverage, relations, warnings", _configure_stats,
+            _run_stats),
+    Command("serve", "serve a build (SPARQL endpoint, linked data) under a production server", serve.configure,
+            serve.run),
 ]
 
 

@@ -1,0 +1,77 @@
+"""``medkg serve``: the site under a production WSGI server (granian; measured fastest, see BENCHMARKS.md).
+
+Every setting can come from the environment (``MEDKG_<NAME>``); the command line overrides it. The server's
+worker processes build the app with ``wsgi()`` from those settings, so each loads the build once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import settings
+from .pipeline.build import EXIT_INPUT, EXIT_OK
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+STATIC = Path(__file__).parent / "static"
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    defaults = settings.resolve()
+    p.add_argument("dir", type=Path, help="a build output folder (made by 'medkg build')")
+    p.add_argument("--host", default=defaults["HOST"], help=f"address to listen on (default {defaults['HOST']})")
+    p.add_argument("--port", type=int, default=defaults["PORT"], help=f"port (default {defaults['PORT']})")
+    p.add_argument("--base", default=defaults["BASE"],
+                   help="base IRI the site answers for (default: the base the build was made with)")
+    p.add_argument("--workers", type=int, default=defaults["WORKERS"],
+                   help=f"worker processes (default {defaults['WORKERS']})")
+    p.add_argument("--threads", type=int, default=defaults["THREADS"],
+                   help=f"request threads per worker (default {defaults['THREADS']})")
+    p.epilog = "settings (environment variables): " + "; ".join(
+        f"{s.env}: {s.help} (default {s.default})" for s in settings.SETTINGS)
+
+
+def check_build(folder: Path) -> str | None:
+    """Why ``folder`` cannot be served, or None."""
+    for name in ("build.json", "graph.ttl"):
+        if not (folder / name).is_file():
+            return f"{folder} is not a build folder (no {name}); run 'medkg build --out {folder}' first"
+    return None
+
+
+def run(args: argparse.Namespace) -> int:
+    problem = check_build(args.dir)
+    if problem:
+        print(f"medkg: error: {problem}", file=sys.stderr)
+        return EXIT_INPUT
+    os.environ["MEDKG_BUILD_DIR"] = str(args.dir.resolve())
+    if args.base:
+        os.environ["MEDKG_BASE"] = args.base
+    serve(args.host, args.port, args.workers, args.threads)
+    return EXIT_OK
+
+
+def serve(host: str, port: int, workers: int, threads: int) -> None:
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    print(f"medkg: serving {os.environ['MEDKG_BUILD_DIR']} at http://{host}:{port}/ "
+          f"(SPARQL at /sparql; {workers} worker(s) x {threads} thread(s))", file=sys.stderr)
+    Granian("server.serve:wsgi", address=host, port=port, interface=Interfaces.WSGI, workers=workers,
+            blocking_threads=threads, factory=True, respawn_failed_workers=True, log_access=False,
+            static_path_route=["/static"], static_path_mount=[STATIC]).serve()
+
+
+def wsgi() -> Flask:
+    """The app of one server worker, from the environment's settings; starts its query processes at once."""
+    from .app import create_app
+    from .sparql.views import EXTENSION
+
+    app = create_app()
+    app.extensions[EXTENSION].pool(app.config)
+    return app

@@ -1,0 +1,99 @@
+"""Running one query against a loaded build and rendering the answer: what an executor process does per job."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+import pyoxigraph as ox
+
+from ..pipeline.context import PREFIXES
+from ..store import Dataset
+from .formats import NotAcceptable, ResultFormat, UnknownFormat, choose
+from .results import SELECT_SERIALIZERS, serialize_boolean, serialize_triples
+
+# Predeclared for every query (a query's own PREFIX lines win); pyoxigraph takes them beside the text, so the
+# positions in syntax errors stay those of the text the user wrote.
+QUERY_PREFIXES = {name: str(namespace) for name, namespace in PREFIXES.items()}
+
+
+@dataclass(frozen=True)
+class Job:
+    """One query request, already checked by the protocol layer."""
+
+    query: str
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    accept: str | None = None
+    format: str | None = None
+    base_iri: str | None = None
+    max_rows: int = 10000
+
+
+@dataclass
+class Reply:
+    """An HTTP answer: status, Content-Type, body, and extra headers."""
+
+    status: int
+    content_type: str
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def error(status: int, message: str) -> Reply:
+    return Reply(status, "text/plain; charset=utf-8", (message.rstrip() + "\n").encode())
+
+
+def dataset_arguments(job: Job) -> dict[str, Any]:
+    """SPARQL Protocol §2.1.4: a dataset given in the request replaces the query's and the service's."""
+    if not job.default_graphs and not job.named_graphs:
+        return {}  # the store's default graph (the union) and every named graph, unless FROM says otherwise
+    return {"default_graph": [ox.NamedNode(iri) for iri in job.default_graphs],
+            "named_graphs": [ox.NamedNode(iri) for iri in job.named_graphs]}
+
+
+def form_of(result: Any) -> str:
+    if isinstance(result, ox.QuerySolutions):
+        return "select"
+    return "ask" if isinstance(result, ox.QueryBoolean) else "graph"
+
+
+def execute(dataset: Dataset, job: Job) -> Reply:
+    """Run ``job``; a bad query or an unacceptable format is an error reply, never an exception."""
+    try:
+        result = dataset.store.query(job.query, prefixes=QUERY_PREFIXES, base_iri=job.base_iri,
+                                     **dataset_arguments(job))
+        chosen = choose(form_of(result), job.accept, job.format)
+        return render(result, chosen, job.max_rows)
+    except SyntaxError as exc:
+        return error(400, f"query syntax error: {exc}")
+    except NotAcceptable as exc:
+        return error(406, str(exc))
+    except (UnknownFormat, ValueError) as exc:
+        return error(400, str(exc))
+    except OSError as exc:
+        return error(500, f"query failed: {exc}")
+
+
+def render(result: Any, chosen: ResultFormat, max_rows: int) -> Reply:
+    """Serialize ``result``, reading at most ``max_rows`` rows (or triples) of it."""
+    form = form_of(result)
+    if form == "ask":
+        return Reply(200, content_type(chosen), serialize_boolean(bool(result), chosen.name))
+    rows = list(islice(result, max_rows + 1))
+    headers = {}
+    if len(rows) > max_rows:
+        rows = rows[:max_rows]
+        headers["X-SPARQL-MaxRows"] = str(max_rows)  # as Virtuoso does: the answer was cut at the cap
+    if form == "select":
+        variables = [v.value for v in result.variables]
+        body = SELECT_SERIALIZERS[chosen.name](variables, [tuple(row) for row in rows])
+    else:
+        body = serialize_triples(rows, chosen.name, QUERY_PREFIXES)
+    return Reply(200, content_type(chosen), body, headers)
+
+
+def content_type(chosen: ResultFormat) -> str:
+    textual = chosen.media_type.startswith("text/") or chosen.media_type.endswith(("json", "xml"))
+    return chosen.media_type + ("; charset=utf-8" if textual else "")

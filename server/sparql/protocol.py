@@ -1,0 +1,96 @@
+"""SPARQL 1.1 Protocol request parsing: which query, which dataset, which format — or a 4xx saying why not."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Request
+from werkzeug.datastructures import MultiDict
+
+from .execute import Job
+
+FORM = "application/x-www-form-urlencoded"
+DIRECT = "application/sparql-query"
+UPDATE = "application/sparql-update"
+READ_ONLY = "this endpoint is read-only: SPARQL Update is not accepted here"
+
+# What SERVICE could hide in: IRIs, strings and comments are blanked before looking for the keyword.
+_OPAQUE = re.compile(r'''<[^<>"{}|^`\\\x00-\x20]*>|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\''''
+                     r'''|"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*'|#[^\n\r]*''', re.DOTALL)
+_SERVICE = re.compile(r"(?<![\w:?$])SERVICE(?![\w:-])", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_query_length: int
+    max_rows: int
+
+
+class ProtocolError(Exception):
+    """A request the protocol (or our safety rules) refuses, with its HTTP status."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.headers = status, message, headers or {}
+
+
+def uses_service(query: str) -> bool:
+    """True when the query contains the SERVICE keyword (federated query) outside IRIs, strings, comments."""
+    return bool(_SERVICE.search(_OPAQUE.sub(" ", query)))
+
+
+def parse_request(request: Request, limits: Limits) -> Job | None:
+    """The query job a GET or POST asks for; None when it carries no query (a service description request)."""
+    if request.method not in ("GET", "POST", "HEAD"):
+        raise ProtocolError(405, f"method {request.method} is not allowed: query with GET or POST",
+                            {"Allow": "GET, POST, HEAD, OPTIONS"})
+    if request.method == "POST":
+        params = _post_params(request, limits)
+    else:
+        params = request.args
+        if not params.getlist("query") and "update" not in params:
+            return None
+    return _job(request, params, limits)
+
+
+def _post_params(request: Request, limits: Limits) -> MultiDict[str, Any]:
+    if (request.content_length or 0) > 4 * limits.max_query_length + 65536:
+        raise ProtocolError(413, f"request body too large: queries are limited to {limits.max_query_length} "
+                                 "characters (setting MAX_QUERY_LENGTH)")
+    kind = request.mimetype
+    if kind == FORM:
+        return MultiDict([*request.args.items(multi=True), *request.form.items(multi=True)])
+    if kind == UPDATE:
+        raise ProtocolError(403, READ_ONLY)
+    if kind != DIRECT:
+        shown = kind or "none"
+        raise ProtocolError(415, f"unsupported Content-Type {shown}: POST a query as {DIRECT} or as {FORM}")
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        raise ProtocolError(415, f"a {DIRECT} body must be UTF-8, not {charset}")
+    try:
+        text = request.get_data().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ProtocolError(400, f"the query is not valid UTF-8: {exc}") from exc
+    return MultiDict([*request.args.items(multi=True), ("query", text)])
+
+
+def _job(request: Request, params: MultiDict[str, Any], limits: Limits) -> Job:
+    if "update" in params:
+        raise ProtocolError(403, READ_ONLY)
+    queries = params.getlist("query")
+    if len(queries) != 1:
+        raise ProtocolError(400, "exactly one 'query' parameter is required" if queries
+                            else "missing the 'query' parameter")
+    query = queries[0]
+    if len(query) > limits.max_query_length:
+        raise ProtocolError(413, f"query too long: {len(query)} characters, the limit is "
+                                 f"{limits.max_query_length} (setting MAX_QUERY_LENGTH)")
+    if uses_service(query):
+        raise ProtocolError(400, "SERVICE (federated query) is disabled on this endpoint: "
+                                 "it never makes outbound requests")
+    return Job(query=query, default_graphs=tuple(params.getlist("default-graph-uri")),
+               named_graphs=tuple(params.getlist("named-graph-uri")), accept=request.headers.get("Accept"),
+               format=params.get("format") or None, base_iri=request.base_url, max_rows=limits.max_rows)
