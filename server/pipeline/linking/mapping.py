@@ -1,0 +1,205 @@
+"""Links that need every source: regulatory texts merged, defined terms mentioned, terms mapped across schemes.
+
+- A provision read from two formats (§ 422.354: printed text cut off, eCFR complete) keeps the complete text.
+- ``medkg:mentions``: a definition uses another defined term of the same scheme (whole word, case-insensitive
+  except for short acronyms, the longest term first, an -s/-es plural allowed, never itself).
+- Mappings between a glossary concept and a regulatory concept: ``skos:exactMatch`` when a full label or alias
+  agrees after normalization, ``skos:closeMatch`` when they agree only after dropping an acronym, hyphens/spaces
+  inside words ("co-insurance"/"coinsurance") or a plural -s. The glossary concept also gets
+  ``medkg:regulatoryCitation`` to the defining provision. The same term defined by two regulatory schemes (42 CFR
+  and the statute) is ``exactMatch`` when the definitions say the same (similarity ≥ 0.9 after the defining verb),
+  else ``closeMatch``. Each mapping carries ``medkg:mappingEvidence``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from difflib import SequenceMatcher
+
+from rdflib import DCTERMS, OWL, RDF, SKOS, Literal, URIRef
+from rdflib.namespace import XSD
+
+from ..context import BuildContext, Triple
+from ..diagnostics import SourceLocation
+from ..iris import MEDKG
+from ..labels import normalize_label
+
+SAME_TEXT = 0.9
+REGULATORY_SCHEMES = ("42-cfr-422", "42-usc-part-c")
+
+
+def link_regulatory(ctx: BuildContext) -> None:
+    """The regulatory link step (runs after the glossary reference resolution, genus and top-concept steps)."""
+    merge_texts(ctx)
+    prefer_subparts(ctx)
+    link_mentions(ctx)
+    map_concepts(ctx)
+    scheme_versions(ctx)
+
+
+def _here(ctx: BuildContext, subject: URIRef) -> SourceLocation:
+    return ctx.location_of(subject) or SourceLocation("(link)")
+
+
+def merge_texts(ctx: BuildContext) -> None:
+    """A provision flagged incomplete that another source gives in full keeps only the full text."""
+    for provision in sorted(p for p in set(ctx.graph.subjects(MEDKG.incompleteText, None)) if isinstance(p, URIRef)):
+        texts = sorted(ctx.graph.objects(provision, MEDKG.text), key=lambda t: (-len(str(t)), str(t)))
+        if len(texts) < 2:
+            continue
+        for shorter in texts[1:]:
+            _remove(ctx, (provision, MEDKG.text, shorter))
+        _remove(ctx, (provision, MEDKG.incompleteText, Literal(True, datatype=XSD.boolean)))
+        ctx.diagnostics.info("provision.merged", f"{provision}: the cut-off text is replaced by the complete text "
+                             "read from another source", _here(ctx, provision))
+
+
+def prefer_subparts(ctx: BuildContext) -> None:
+    """A section cited before its subpart was known is part of the part; once the subpart is known, only of it."""
+    for section, parent in sorted(ctx.graph.subject_objects(DCTERMS.isPartOf)):
+        if ctx.graph.value(parent, MEDKG.provisionLevel) != Literal("part"):
+            continue
+        others = [p for p in ctx.graph.objects(section, DCTERMS.isPartOf)
+                  if ctx.graph.value(p, MEDKG.provisionLevel) == Literal("subpart")]
+        if others:
+            _remove(ctx, (section, DCTERMS.isPartOf, parent))
+
+
+def _remove(ctx: BuildContext, triple: Triple) -> None:
+    ctx.graph.remove(triple)
+    ctx.provenance.pop(triple, None)
+
+
+# ---------------------------------------------------------------- mentions
+
+
+def _concepts(ctx: BuildContext, scheme: str) -> list[URIRef]:
+    iri = ctx.iris.scheme(scheme)
+    return sorted(c for c in ctx.graph.subjects(SKOS.inScheme, iri)
+                  if isinstance(c, URIRef) and (c, RDF.type, MEDKG.RegulatoryConcept) in ctx.graph)
+
+
+def _labels(ctx: BuildContext, concept: URIRef) -> list[str]:
+    return sorted({str(v) for p in (SKOS.prefLabel, SKOS.altLabel) for v in ctx.graph.objects(concept, p)
+                   if isinstance(v, Literal) and (v.language or "en") == "en"})
+
+
+def link_mentions(ctx: BuildContext) -> None:
+    for scheme in REGULATORY_SCHEMES:
+        concepts = _concepts(ctx, scheme)
+        by_label: dict[str, set[URIRef]] = defaultdict(set)
+        for concept in concepts:
+            for label in _labels(ctx, concept):
+                by_label[label if len(label) <= 3 else label.lower()].add(concept)
+        if not by_label:
+            continue
+        pattern = _mention_pattern(list(by_label))
+        for concept in concepts:
+            for target in sorted(mentioned(ctx, concept, pattern, by_label)):
+                ctx.add((concept, MEDKG.mentions, target), _here(ctx, concept))
+
+
+def _mention_pattern(labels: list[str]) -> re.Pattern[str]:
+    ordered = sorted(labels, key=lambda s: (-len(s), s))
+    alternatives = "|".join(re.escape(label) if len(label) <= 3 else f"(?i:{re.escape(label)})" for label in ordered)
+    return re.compile(rf"(?<![\w-])({alternatives})(?:s|es)?(?![\w-])")
+
+
+def mentioned(ctx: BuildContext, concept: URIRef, pattern: re.Pattern[str],
+              by_label: dict[str, set[URIRef]]) -> set[URIRef]:
+    """The concepts whose terms the definition uses (same section preferred when a term is defined twice)."""
+    text = " ".join(str(d) for d in ctx.graph.objects(concept, SKOS.definition))
+    home = ctx.graph.value(concept, MEDKG.definedIn)
+    section = str(home).split("/")[:8] if home else []
+    found: set[URIRef] = set()
+    for match in pattern.finditer(text):
+        word = match.group(1)
+        targets = by_label.get(word if len(word) <= 3 else word.lower(), set()) - {concept}
+        near = {t for t in targets if str(ctx.graph.value(t, MEDKG.definedIn)).split("/")[:8] == section}
+        found |= near or targets
+    return found
+
+
+# ---------------------------------------------------------------- mappings
+
+
+def variants(label: str) -> set[str]:
+    """Weaker keys of a label: without its acronym, without inner spaces/hyphens, singular."""
+    base = normalize_label(re.sub(r"\s*\([^)]*\)", "", label))
+    keys = {base, base.replace(" ", "")}
+    if base.endswith("s") and not base.endswith("ss"):
+        keys |= {base[:-1], base[:-1].replace(" ", "")}
+    return {k for k in keys if k}
+
+
+def _is_acronym(label: str) -> bool:
+    return bool(re.fullmatch(r"[A-Z][A-Z0-9&-]{1,9}s?", label))
+
+
+def _keys(ctx: BuildContext, concept: URIRef) -> tuple[set[str], set[str]]:
+    labels = [str(v) for p in (SKOS.prefLabel, SKOS.altLabel) for v in ctx.graph.objects(concept, p)
+              if isinstance(v, Literal) and (v.language or "en") == "en" and not _is_acronym(str(v))]
+    exact = {normalize_label(label) for label in labels}
+    close = set().union(*(variants(label) for label in labels)) if labels else set()
+    return exact, close
+
+
+def map_concepts(ctx: BuildContext) -> None:
+    regulatory = {scheme: _concepts(ctx, scheme) for scheme in REGULATORY_SCHEMES}
+    keyed = {c: _keys(ctx, c) for cs in regulatory.values() for c in cs}
+    glossary = sorted(c for c in ctx.graph.subjects(RDF.type, MEDKG.GlossaryConcept) if isinstance(c, URIRef))
+    for concept in glossary:
+        exact, close = _keys(ctx, concept)
+        for target, (t_exact, t_close) in sorted(keyed.items()):
+            if exact & t_exact:
+                _map(ctx, concept, SKOS.exactMatch, target, f"same label “{sorted(exact & t_exact)[0]}”")
+            elif close & t_close:
+                _map(ctx, concept, SKOS.closeMatch, target, f"labels agree as “{sorted(close & t_close)[0]}” "
+                     "only after dropping an acronym, hyphens or a plural")
+            else:
+                continue
+            provision = ctx.graph.value(target, MEDKG.definedIn)
+            if isinstance(provision, URIRef):
+                ctx.add((concept, MEDKG.regulatoryCitation, provision), _here(ctx, concept))
+    _map_statute(ctx, regulatory, keyed)
+
+
+def _map_statute(ctx: BuildContext, regulatory: dict[str, list[URIRef]],
+                 keyed: dict[URIRef, tuple[set[str], set[str]]]) -> None:
+    """The same term defined by the regulation and by the statute: exact when the texts say the same."""
+    for cfr in regulatory["42-cfr-422"]:
+        for usc in regulatory["42-usc-part-c"]:
+            shared = keyed[cfr][0] & keyed[usc][0]
+            if not shared:
+                continue
+            ratio = SequenceMatcher(None, _body(ctx, cfr), _body(ctx, usc)).ratio()
+            prop = SKOS.exactMatch if ratio >= SAME_TEXT else SKOS.closeMatch
+            _map(ctx, cfr, prop, usc, f"same term “{sorted(shared)[0]}”; definitions {ratio:.0%} alike")
+
+
+def _body(ctx: BuildContext, concept: URIRef) -> str:
+    """The definition after its defining verb, normalized, so "X means …" and "the term “X” means …" compare."""
+    text = str(ctx.graph.value(concept, SKOS.definition) or "")
+    return normalize_label(re.split(r"\b(?:means|is|are|includes)\b", text, maxsplit=1)[-1])
+
+
+def _map(ctx: BuildContext, source: URIRef, prop: URIRef, target: URIRef, why: str) -> None:
+    loc = _here(ctx, source)
+    label = ctx.graph.value(target, SKOS.prefLabel)
+    kind = "exactMatch" if prop == SKOS.exactMatch else "closeMatch"
+    ctx.add((source, prop, target), loc)
+    ctx.add((source, MEDKG.mappingEvidence, Literal(f"skos:{kind} {label} <{target}>: {why}", lang="en")), loc)
+
+
+def scheme_versions(ctx: BuildContext) -> None:
+    """A regulatory scheme's version is the latest Federal Register date its provisions cite (never the clock)."""
+    iri = ctx.iris.scheme("42-cfr-422")
+    if (iri, RDF.type, SKOS.ConceptScheme) not in ctx.graph:
+        return
+    dates = sorted(str(d) for _, d in ctx.graph.subject_objects(DCTERMS.date)
+                   if isinstance(d, Literal) and d.datatype == XSD.date and "/fr/" in str(_))
+    if dates:
+        loc = _here(ctx, iri)
+        ctx.add((iri, OWL.versionInfo, Literal(f"as amended through the Federal Register of {dates[-1]}")), loc)
+        ctx.add((iri, DCTERMS.modified, Literal(dates[-1], datatype=XSD.date)), loc)

@@ -1,0 +1,192 @@
+"""Cross-references in regulatory text, resolved to provisions.
+
+Rules (README "Regulatory sources"):
+- ``§ 422.352``, ``§ 412.62(f) of this chapter``, ``§§ 422.380 through 422.390`` → 42 CFR sections (the part is the
+  number before the dot); ``part 423 of this chapter``, ``subpart O of this part``.
+- ``paragraph (c) of this section``, ``paragraphs (a)(1) and (2)`` → relative to the current section; a later item
+  that starts at a deeper level keeps the first item's prefix ((a)(1) and (2) → (a)(2)); ``of § 422.374`` and
+  ``of such section`` (the last section cited before) name another section; ``this paragraph``/``this definition``
+  point inside a definition and are not provisions.
+- ``section 1851 of the Act`` → the Social Security Act section's U.S. Code home (1851–1857 → 1395w-21…27,
+  1858 → 1395w-27a, 1859 → 1395w-28, and the other sections below); ``42 U.S.C. 1395w-25``;
+  ``section 1395w–21(g)(3)(B)(i) of this title``; in the statute ``subsection (d)``, ``paragraph (2)`` and
+  ``subparagraph (B)`` are relative to the current subsection / paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .provisions import Ref, cfr_section
+from .structure import kinds_of
+
+# Social Security Act section → 42 U.S.C. section (title XVIII Part C, and the sections Part 422 cites)
+SSA_TO_USC = {
+    "1851": "1395w-21", "1852": "1395w-22", "1853": "1395w-23", "1854": "1395w-24", "1855": "1395w-25",
+    "1856": "1395w-26", "1857": "1395w-27", "1858": "1395w-27a", "1859": "1395w-28", "1819": "1395i-3",
+    "1861": "1395x", "1862": "1395y", "1876": "1395mm", "1883": "1395tt", "1886": "1395ww",
+    "1860D-13": "1395w-113", "1903": "1396b", "1905": "1396d", "1919": "1396r",
+}
+
+_P = r"(?:\(\w{1,5}\))"
+_SEC = rf"\d{{3}}\.\d{{1,4}}{_P}*"
+_CFR = re.compile(rf"§§?\s*({_SEC}(?:\s*(?:,|and|or|through)\s*(?:§\s*)?{_SEC})*)(\s+of this chapter)?")
+_PARAS = re.compile(rf"(this\s+)?paragraphs?\s*({_P}+(?:(?:,\s*|\s+)(?:(?:and|or|through)\s+)?{_P}+)*)"
+                    rf"(\s+of\s+(?:this section|such section|this definition|this paragraph|§\s*{_SEC}))?")
+_ACT = re.compile(rf"sections?\s+(\d{{4}}(?:[A-Z]-\d+)?{_P}*(?:(?:,\s*|\s+)(?:(?:and|or|through)\s+)?"
+                  rf"\d{{4}}(?:[A-Z]-\d+)?{_P}*)*)\s+of\s+the\s+(?:Social\s+Security\s+)?Act\b")
+_USC = re.compile(rf"(\d+)\s*U\.\s?S\.\s?C\.\s*(?:§+\s*)?(\d+[a-z]*(?:-\d+[a-z]?)?)({_P}*)")
+_TITLE = re.compile(rf"sections?\s+(\d{{3,4}}[a-z]*(?:-\d+[a-z]?)?)({_P}*)\s+of\s+this\s+title")
+_PART = re.compile(r"\bpart\s+(\d{3})\s+of\s+this\s+chapter")
+_SUBPART = re.compile(r"\bsubpart\s+([A-Z]{1,2})\s+of\s+this\s+part")
+_USC_REL = re.compile(rf"\b(subsection|paragraph|subparagraph)\s+({_P}+)(?!\s+of\s)")
+_ITEM = re.compile(rf"({_P}+)")
+_NUMBER = re.compile(rf"(\d{{3}}\.\d{{1,4}})({_P}*)")
+
+
+@dataclass(frozen=True)
+class Citation:
+    ref: Ref
+    text: str  # the words of the reference as written
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    text: str
+    reason: str
+
+
+def normalize(text: str) -> str:
+    """Narrow/no-break spaces to spaces, en dashes inside section numbers to hyphens, "( o )" to "(o)"."""
+    text = text.replace("\u202f", " ").replace("\u00a0", " ")
+    text = re.sub(r"(?<=\w)[–‑](?=\d)", "-", text)
+    return re.sub(r"\(\s+(\w{1,5})\s+\)", r"(\1)", text)
+
+
+def designators(text: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"\((\w{1,5})\)", text))
+
+
+def extract(text: str, here: Ref) -> tuple[list[Citation], list[Unresolved]]:
+    """Every reference in ``text`` (written in the provision ``here``), resolved where we can."""
+    text = normalize(text)
+    found: list[Citation] = []
+    missed: list[Unresolved] = []
+    spans: list[tuple[int, int]] = []
+    for finder in (_cfr, _usc_code, _usc_title, _act, _parts):
+        for start, end, cites, misses in finder(text, here):
+            if not any(s <= start < e for s, e in spans):
+                spans.append((start, end))
+                found.extend(cites)
+                missed.extend(misses)
+    for start, _end, cites in _relative(text, here, found):
+        if not any(s <= start < e for s, e in spans):
+            found.extend(cites)
+    return _unique(found), missed
+
+
+Finding = tuple[int, int, list[Citation], list[Unresolved]]
+
+
+def _cfr(text: str, here: Ref) -> list[Finding]:
+    out: list[Finding] = []
+    for m in _CFR.finditer(text):
+        cites = [Citation(cfr_section(here.title if here.code == "cfr" else "42", n, None).child(*designators(p)),
+                          m.group(0)) for n, p in _NUMBER.findall(m.group(1))]
+        out.append((m.start(), m.end(), cites, []))
+    return out
+
+
+def _usc_code(text: str, here: Ref) -> list[Finding]:
+    return [(m.start(), m.end(), [Citation(Ref("usc", m.group(1), section=m.group(2)).child(*designators(m.group(3))),
+                                           m.group(0))], []) for m in _USC.finditer(text)]
+
+
+def _usc_title(text: str, here: Ref) -> list[Finding]:
+    if here.code != "usc":
+        return []
+    return [(m.start(), m.end(), [Citation(Ref("usc", here.title, section=m.group(1)).child(*designators(m.group(2))),
+                                           m.group(0))], []) for m in _TITLE.finditer(text)]
+
+
+def _act(text: str, here: Ref) -> list[Finding]:
+    out: list[Finding] = []
+    for m in _ACT.finditer(text):
+        cites, misses = [], []
+        for number, paras in re.findall(rf"(\d{{4}}(?:[A-Z]-\d+)?)({_P}*)", m.group(1)):
+            usc = SSA_TO_USC.get(number)
+            if usc is None:
+                misses.append(Unresolved(f"section {number}{paras} of the Act", "Social Security Act section "
+                                         f"{number} has no U.S. Code mapping in medkg"))
+                continue
+            cites.append(Citation(Ref("usc", "42", section=usc).child(*designators(paras)), m.group(0)))
+        out.append((m.start(), m.end(), cites, misses))
+    return out
+
+
+def _parts(text: str, here: Ref) -> list[Finding]:
+    out: list[Finding] = []
+    for m in _PART.finditer(text):
+        out.append((m.start(), m.end(), [Citation(Ref("cfr", "42", m.group(1)), m.group(0))], []))
+    if here.code == "cfr":
+        for m in _SUBPART.finditer(text):
+            out.append((m.start(), m.end(), [Citation(Ref("cfr", here.title, here.part, m.group(1)), m.group(0))], []))
+    return out
+
+
+def _relative(text: str, here: Ref, before: list[Citation]) -> list[tuple[int, int, list[Citation]]]:
+    if here.code == "usc":
+        return _usc_relative(text, here)
+    out: list[tuple[int, int, list[Citation]]] = []
+    for m in _PARAS.finditer(text):
+        target = _target_section(m.group(3) or "", here, before)
+        if m.group(1) or target is None:
+            continue
+        paths = _expand(m.group(2))
+        out.append((m.start(), m.end(), [Citation(target.child(*p), m.group(0)) for p in paths]))
+    return out
+
+
+def _target_section(qualifier: str, here: Ref, before: list[Citation]) -> Ref | None:
+    if "definition" in qualifier or "this paragraph" in qualifier:
+        return None
+    if "such section" in qualifier:
+        sections = [c.ref for c in before if c.ref.section and c.ref.code == "cfr"]
+        return Ref("cfr", sections[-1].title, sections[-1].part, None, sections[-1].section) if sections else None
+    number = _NUMBER.search(qualifier)
+    if number:
+        return cfr_section(here.title, number.group(1))
+    return Ref(here.code, here.title, here.part, here.subpart, here.section) if here.section else None
+
+
+def _expand(items: str) -> list[tuple[str, ...]]:
+    """"(a)(1) and (2)" → [(a, 1), (a, 2)]; "(a) and (e)" → [(a,), (e,)]."""
+    groups = [designators(g) for g in _ITEM.findall(items)]
+    first = groups[0]
+    paths = [first]
+    for group in groups[1:]:
+        kinds = set(kinds_of(group[0]))
+        depth = next((i for i in range(len(first) - 1, -1, -1) if kinds & set(kinds_of(first[i]))), 0)
+        paths.append(first[:depth] + group)
+    return paths
+
+
+def _usc_relative(text: str, here: Ref) -> list[tuple[int, int, list[Citation]]]:
+    keep = {"subsection": 0, "paragraph": 1, "subparagraph": 2}
+    out: list[tuple[int, int, list[Citation]]] = []
+    section = Ref("usc", here.title, section=here.section)
+    for m in _USC_REL.finditer(text):
+        depth = keep[m.group(1)]
+        if len(here.paras) < depth:
+            continue
+        paths = _expand(m.group(2))
+        out.append((m.start(), m.end(), [Citation(section.child(*here.paras[:depth], *p), m.group(0)) for p in paths]))
+    return out
+
+
+def _unique(cites: list[Citation]) -> list[Citation]:
+    seen: dict[Ref, Citation] = {}
+    for cite in cites:
+        seen.setdefault(cite.ref, cite)
+    return list(seen.values())

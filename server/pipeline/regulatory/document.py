@@ -1,0 +1,192 @@
+"""One parsed section of regulatory text → provisions, Federal Register history, citations and concepts.
+
+The three regulatory formats (printed CFR, eCFR Markdown, U.S. Code Markdown) each produce ``Section``s; this
+module turns them into triples the same way, so the same provision from two formats lands on the same IRIs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from rdflib import DCTERMS, OWL, RDF, SKOS, Literal, URIRef
+
+from ..context import BuildContext
+from ..diagnostics import SourceLocation
+from ..iris import MEDKG
+from ..labels import normalize_label
+from . import citations
+from .definitions import Definition, concept_iri, emit_definition, qualify_definitions, split_term
+from .history import emit_citation, emit_history, find_citations
+from .provisions import Ref, emit, emit_text, flag_incomplete
+from .structure import Tree
+
+SCHEMES = {
+    "42-cfr-422": {
+        "title": "42 CFR Part 422 — Medicare Advantage Program",
+        "publisher": ["Office of the Federal Register", "Centers for Medicare & Medicaid Services"],
+        "source": "https://www.ecfr.gov/current/title-42/part-422",
+        "authority": "Centers for Medicare & Medicaid Services",
+    },
+    "42-usc-part-c": {
+        "title": "42 U.S.C. §§ 1395w-21–1395w-28 — Medicare Part C (Medicare Advantage) statute",
+        "publisher": ["Office of the Law Revision Counsel, U.S. House of Representatives"],
+        "source": "https://www.law.cornell.edu/uscode/text/42/chapter-7/subchapter-XVIII/part-C",
+        "authority": "United States Congress",
+        "version": "the statute as given by the input chunks (they state no release point)",
+    },
+}
+PUBLIC_DOMAIN = URIRef("https://creativecommons.org/publicdomain/mark/1.0/")
+_BASED_ON = re.compile(r"\bThis (subpart|section|part) is based on (sections? [^.;]*? of the (?:Social Security )?Act)")
+
+# a format's term finder: text of a paragraph → [(term as written, offset where its definition starts)]
+TermFinder = Callable[[str], "list[tuple[str, int]]"]
+
+
+@dataclass
+class Section:
+    ref: Ref
+    heading: str | None
+    tree: Tree
+    location: SourceLocation
+    notes: list[tuple[str, SourceLocation]] = field(default_factory=list)  # bracketed source notes
+    editorial: list[tuple[str, SourceLocation]] = field(default_factory=list)
+    incomplete: tuple[str, ...] | None = None  # path of the paragraph the input cut off
+    incomplete_entry: bool = False  # the cut-off text is the last definition entry
+
+
+def emit_scheme(ctx: BuildContext, slug: str, location: SourceLocation) -> URIRef:
+    meta = SCHEMES[slug]
+    scheme = ctx.iris.scheme(slug)
+    triples = [
+        (scheme, RDF.type, SKOS.ConceptScheme),
+        (scheme, DCTERMS.title, Literal(meta["title"], lang="en")),
+        (scheme, DCTERMS.license, PUBLIC_DOMAIN),
+        (scheme, DCTERMS.rights, Literal("U.S. Government work, public domain (17 U.S.C. 105)", lang="en")),
+        (scheme, DCTERMS.source, URIRef(str(meta["source"]))),
+    ]
+    triples += [(scheme, DCTERMS.publisher, Literal(p)) for p in meta["publisher"]]
+    if "version" in meta:
+        triples.append((scheme, OWL.versionInfo, Literal(str(meta["version"]))))
+    ctx.add_all(triples, location)
+    return scheme
+
+
+def emit_section(ctx: BuildContext, scheme: str, section: Section, finder: TermFinder,
+                 entry_term: TermFinder) -> list[Definition]:
+    """Provisions, history, citations and definitions of one section; returns the definitions (not yet emitted)."""
+    ref, tree = section.ref, section.tree
+    emit_text(ctx, ref, _own_text(tree, ()), section.location, section.heading)
+    for path, para in sorted(tree.paras.items(), key=lambda kv: kv[1].line):
+        if path:
+            loc = SourceLocation(section.location.file, para.line)
+            emit_text(ctx, ref.child(*path), _own_text(tree, path), loc, para.heading)
+    if section.incomplete is not None:
+        flag_incomplete(ctx, ref.child(*section.incomplete).iri(ctx.iris), section.location)
+    for note, loc in section.notes:
+        emit_history(ctx, ref.iri(ctx.iris), note, loc)
+    for note, loc in section.editorial:
+        emit_editorial(ctx, ref.iri(ctx.iris), note, loc)
+    _cite_all(ctx, section)
+    return _definitions(section, finder, entry_term)
+
+
+def _own_text(tree: Tree, path: tuple[str, ...]) -> str:
+    """A paragraph's own text with the definition entries it lists (its designated sub-paragraphs are apart)."""
+    parts = [tree.paras[path].text] if path in tree.paras else []
+    parts += [e.text for e in tree.entries if e.path == path]
+    return " ".join(p for p in parts if p).replace("*", "")  # Markdown italics are not text
+
+
+def emit_editorial(ctx: BuildContext, provision: URIRef, note: str, loc: SourceLocation) -> None:
+    ctx.add((provision, SKOS.editorialNote, Literal(note, lang="en")), loc)
+    for cite in find_citations(note):
+        ctx.add((provision, DCTERMS.references, emit_citation(ctx, cite, loc)), loc)
+
+
+def _cite_all(ctx: BuildContext, section: Section) -> None:
+    for path in section.tree.paras:
+        here = section.ref.child(*path)
+        text = _own_text(section.tree, path)
+        loc = SourceLocation(section.location.file, section.tree.paras[path].line)
+        cites, missed = citations.extract(text, here)
+        source = here.iri(ctx.iris)
+        for cite in cites:
+            if cite.ref != here:
+                ctx.add((source, MEDKG.cites, emit(ctx, cite.ref, loc)), loc)
+        for miss in missed:
+            ctx.diagnostics.info("citation.unresolved", f"{miss.text}: {miss.reason}", loc)
+        _implements(ctx, section.ref, here, citations.normalize(text), loc)
+
+
+def _implements(ctx: BuildContext, section: Ref, here: Ref, text: str, loc: SourceLocation) -> None:
+    """"This subpart is based on sections 1851 and 1855 of the Act" → the subpart (and paragraph) implement them."""
+    for match in _BASED_ON.finditer(text):
+        unit = {"subpart": Ref("cfr", section.title, section.part, section.subpart) if section.subpart else None,
+                "section": Ref(section.code, section.title, section.part, section.subpart, section.section),
+                "part": Ref("cfr", section.title, section.part)}[match.group(1)]
+        cites, _ = citations.extract(match.group(2), here)
+        for cite in cites:
+            target = emit(ctx, cite.ref, loc)
+            for subject in filter(None, (unit, here)):
+                ctx.add((emit(ctx, subject, loc), MEDKG.implements, target), loc)
+
+
+def _definitions(section: Section, finder: TermFinder, entry_term: TermFinder) -> list[Definition]:
+    out: list[Definition] = []
+    tree, file = section.tree, section.location.file
+    for entry in tree.entries:
+        for hit in entry_term(entry.text)[:1]:
+            out.append(_make(hit, entry.text, section.ref.child(*entry.path), SourceLocation(file, entry.line)))
+            out[-1].incomplete = section.incomplete_entry and entry is tree.entries[-1]
+    for path, para in tree.paras.items():
+        full = " ".join(t for t in (para.text, tree.descendants_text(path)) if t)
+        loc = SourceLocation(file, para.line)
+        found = finder(para.text)
+        for i, hit in enumerate(found):
+            # several definitions in one paragraph: each runs to the next one, the last takes the sub-paragraphs
+            end = found[i + 1][1] if i + 1 < len(found) else len(full)
+            out.append(_make(hit, full[:end], section.ref.child(*path), loc))
+            out[-1].incomplete = _cut(section, path) and i + 1 == len(found)
+        out.extend(d for d in qualify_definitions(full, section.ref.child(*path), loc)
+                   if full.find(d.broader_evidence or "") < len(para.text))
+    return out
+
+
+def _make(found: tuple[str, int], text: str, ref: Ref, loc: SourceLocation) -> Definition:
+    term, alt = split_term(found[0])
+    return Definition(term, " ".join(text[found[1]:].replace("*", "").split()), ref, loc, alt)
+
+
+def _cut(section: Section, path: tuple[str, ...]) -> bool:
+    cut = section.incomplete
+    return cut is not None and not section.incomplete_entry and cut[: len(path)] == path
+
+
+def emit_definitions(ctx: BuildContext, scheme: str, definitions: Sequence[Definition]) -> None:
+    """Concepts for every definition of a group of files, then broader links named by the text."""
+    authority = str(SCHEMES[scheme]["authority"])
+    minted: dict[URIRef, Ref] = {}
+    for definition in definitions:
+        iri = concept_iri(ctx, scheme, definition)
+        if minted.setdefault(iri, definition.ref) != definition.ref:
+            # the same term defined in two provisions of one section: scope the later one by its provision
+            definition.scope = definition.ref.label().split(" ", 2)[-1]
+        minted.setdefault(concept_iri(ctx, scheme, definition), definition.ref)
+        emit_definition(ctx, scheme, definition, definition.ref.iri(ctx.iris), authority)
+    for definition in definitions:
+        if definition.broader:
+            _broader(ctx, scheme, definition, definitions)
+
+
+def _broader(ctx: BuildContext, scheme: str, narrow: Definition, definitions: Sequence[Definition]) -> None:
+    key = normalize_label(narrow.broader or "")
+    matches = [d for d in definitions if key in {normalize_label(d.term), *map(normalize_label, d.alt)}]
+    if not matches:
+        ctx.diagnostics.info("definition.broader", f"{narrow.broader!r} (broader than {narrow.term!r}) is not a "
+                             "defined term of this source", narrow.location)
+        return
+    concept = concept_iri(ctx, scheme, narrow)
+    ctx.add((concept, SKOS.broader, concept_iri(ctx, scheme, matches[0])), narrow.location)
+    ctx.add((concept, MEDKG.broaderEvidence, Literal(narrow.broader_evidence or "", lang="en")), narrow.location)

@@ -1,0 +1,195 @@
+"""Paragraph structure of regulatory text: designators (a) (1) (i) (A) placed into a tree.
+
+Every source format cuts its text into ``Unit``s (a designator, or none, and the text that follows it). ``build_tree``
+decides where each designator belongs from the designator sequence itself ((i) after (h) is a sibling, (i) after
+(3) is a child), so a designator that cannot be the next one is text, not structure ("(c) of this section").
+Undesignated definition entries (the terms listed in § 422.350(b)) are kept apart: their numbered sub-paragraphs
+belong to the definition, not to the paragraph that lists it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+CFR_ORDER = ("lower", "digit", "roman", "upper")
+USC_ORDER = ("lower", "digit", "upper", "roman", "uroman", "dlower")
+
+_ROMANS = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv", "xvi",
+           "xvii", "xviii", "xix", "xx", "xxi", "xxii", "xxiii", "xxiv", "xxv"]
+_FIRST = {"lower": "a", "digit": "1", "roman": "i", "upper": "A", "uroman": "I", "dlower": "aa"}
+DESIGNATOR = r"\((?:\d{1,3}|[a-z]{1,5}|[A-Z]{1,5})\)"
+
+
+@dataclass
+class Unit:
+    """A run of text that starts at a designator (or at an undesignated paragraph)."""
+
+    designator: str | None
+    text: str
+    line: int
+    entry: bool = False  # an undesignated definition entry ("Capitation payment means …")
+    heading: str | None = None
+
+
+@dataclass
+class Para:
+    """A designated paragraph (``path`` under its section) or the section's own text (``path == ()``)."""
+
+    path: tuple[str, ...]
+    line: int
+    heading: str | None = None
+    parts: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(p for p in self.parts if p).strip()
+
+
+@dataclass
+class Entry:
+    """An undesignated definition entry and the sub-paragraphs that belong to it."""
+
+    path: tuple[str, ...]  # the designated paragraph that lists it
+    line: int
+    parts: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(p for p in self.parts if p).strip()
+
+
+@dataclass
+class Tree:
+    paras: dict[tuple[str, ...], Para]
+    entries: list[Entry]
+    last: tuple[str, ...] = ()  # where the last unit went (to flag text the input cut off)
+    last_in_entry: bool = False
+
+    def descendants_text(self, path: tuple[str, ...]) -> str:
+        """The text of every paragraph below ``path``, in document order."""
+        below = [p for k, p in self.paras.items() if len(k) > len(path) and k[: len(path)] == path]
+        return " ".join(f"({p.path[-1]}) {p.text}" for p in sorted(below, key=lambda p: p.line) if p.text)
+
+
+def kinds_of(designator: str) -> list[str]:
+    kinds = []
+    if designator.isdigit():
+        kinds.append("digit")
+    if designator in _ROMANS:
+        kinds.append("roman")
+    if len(designator) == 1 and designator.islower():
+        kinds.append("lower")
+    if designator.lower() in _ROMANS and designator.isupper():
+        kinds.append("uroman")
+    if len(designator) == 1 and designator.isupper():
+        kinds.append("upper")
+    if len(designator) == 2 and designator[0] == designator[1] and designator.islower():
+        kinds.append("dlower")
+    return kinds
+
+
+def successor(kind: str, designator: str) -> str:
+    if kind == "digit":
+        return str(int(designator) + 1)
+    if kind in ("roman", "uroman"):
+        index = _ROMANS.index(designator.lower()) + 1
+        nxt = _ROMANS[index] if index < len(_ROMANS) else "?"
+        return nxt.upper() if kind == "uroman" else nxt
+    if kind == "dlower":
+        return chr(ord(designator[0]) + 1) * 2
+    return chr(ord(designator) + 1)
+
+
+Stack = list[tuple[str, str]]
+
+
+def place(stack: Stack, designator: str, order: tuple[str, ...], floor: int = 0) -> Stack | None:
+    """The stack after ``designator``, or None when it cannot come next (then it is plain text)."""
+    top = order.index(stack[-1][0]) if stack else -1
+    children, siblings = [], []
+    for kind in kinds_of(designator):
+        if kind not in order:
+            continue
+        for depth in range(floor, len(stack)):
+            if stack[depth][0] == kind and successor(kind, stack[depth][1]) == designator:
+                siblings.append(stack[:depth] + [(kind, designator)])
+        if designator == _FIRST[kind] and order.index(kind) > top:
+            children.append((order.index(kind) - top, stack + [(kind, designator)]))
+    children.sort(key=lambda c: c[0])
+    if children and children[0][0] == 1:
+        return children[0][1]
+    if siblings:
+        return max(siblings, key=len)
+    return children[0][1] if children else None
+
+
+def build_tree(units: list[Unit], order: tuple[str, ...], base: Stack | None = None) -> Tree:
+    """Place the units of one section (``base``: designators given by a heading, e.g. a U.S. Code subsection)."""
+    stack: Stack = list(base or [])
+    floor = len(stack)
+    root = tuple(d for _, d in stack)
+    paras: dict[tuple[str, ...], Para] = {root: Para(root, units[0].line if units else 0)}
+    entries: list[Entry] = []
+    entry: Entry | None = None
+    entry_depth = 0
+    current = paras[root]
+    for unit in units:
+        new = place(stack, unit.designator, order, floor) if unit.designator else None
+        if unit.entry:
+            stack = stack[:entry_depth] if entry else stack
+            entry_depth = len(stack)
+            entry = Entry(tuple(d for _, d in stack), unit.line, [unit.text])
+            entries.append(entry)
+        elif new is None:
+            lead = f"({unit.designator}) " if unit.designator else ""
+            _append(entry, current, lead + unit.text)
+        else:
+            if entry is not None and len(new) <= entry_depth:
+                entry = None
+            stack = new
+            if entry is not None:
+                entry.parts.append(f"({unit.designator}) {unit.text}".strip())
+            else:
+                path = tuple(d for _, d in stack)
+                current = paras.setdefault(path, Para(path, unit.line, unit.heading))
+                current.parts.append(unit.text)
+    return Tree(paras, entries, current.path, entry is not None)
+
+
+def _append(entry: Entry | None, current: Para, text: str) -> None:
+    (entry.parts if entry is not None else current.parts).append(text)
+
+
+_MIDLINE = re.compile(r"(?:(?<=\.)|(?<=\.\*)|(?<=:\*)|(?<=—)|(?<= -))\s*(?=\((?:1|i|A|a)\)\s*[A-Z*(])")
+_LEADING = re.compile(rf"^\s*({DESIGNATOR})\s*")
+
+
+def split_designators(text: str) -> list[tuple[str | None, str]]:
+    """``"(b) *Heading* - (1) *Definitions.* (i) Text"`` → [("b", "*Heading* -"), ("1", …), ("i", "Text")].
+
+    A designator splits the text only at the start or, mid-line, when it is the first of a new level ((1), (i),
+    (A), (a)) right after a heading's end; "paragraph (a)(1) of this section" never splits."""
+    pieces: list[tuple[str | None, str]] = []
+    for chunk in _MIDLINE.split(text):
+        pieces.extend(_leading(chunk))
+    return pieces
+
+
+def _leading(chunk: str) -> list[tuple[str | None, str]]:
+    out: list[tuple[str | None, str]] = []
+    rest = chunk
+    match = _LEADING.match(rest)
+    if not match:
+        return [(None, rest.strip())]
+    while match:
+        designator = match.group(1)[1:-1]
+        rest = rest[match.end():]
+        nxt = _LEADING.match(rest)
+        if nxt and rest.startswith("("):
+            out.append((designator, ""))
+            match = nxt
+            continue
+        out.append((designator, rest.strip()))
+        break
+    return out

@@ -1,0 +1,99 @@
+"""U.S. Code Markdown chunks (one subsection per file, each repeating its heading path).
+
+``# Title 42— …``, ``#### § 1395w–25. Heading``, ``##### (d) “Provider-sponsored organization” defined``, then the
+subsection's paragraphs separated by blank lines. A designated line that starts with a capital, ends without
+punctuation and does not end on a function word is the paragraph's heading ("(1) In general"); otherwise it is
+text. Definitions are written ``the term “X” means …``. Section numbers use an en dash after a narrow no-break
+space (``§ 1395w–25``); IRIs and labels use a hyphen ("1395w-25").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..context import BuildContext
+from ..diagnostics import SourceLocation
+from ..formats import InputFile, SourceFormat, register
+from ..regulatory.citations import normalize
+from ..regulatory.definitions import Definition
+from ..regulatory.document import Section, emit_definitions, emit_scheme, emit_section
+from ..regulatory.provisions import Ref, emit_text
+from ..regulatory.structure import USC_ORDER, Unit, build_tree, split_designators
+
+SCHEME = "42-usc-part-c"
+_TITLE = re.compile(r"^#\s*Title\s+(\d+)\s*[—–-]", re.M)
+_SECTION = re.compile(r"^####\s*§\s*([\w-]+)\.\s*(.*)$", re.M)
+_SUBSECTION = re.compile(r"^#####\s*\((\w+)\)\s*(.*)$", re.M)
+_TERM = re.compile(r"\bthe term “([^”]{1,120})”[^.“”]{0,60}?\s+means\b", re.IGNORECASE)
+_FUNCTION_WORDS = {"a", "an", "and", "as", "be", "by", "for", "from", "if", "in", "is", "of", "on", "or", "such",
+                   "than", "that", "the", "to", "under", "which", "who", "with", "whom", "whose", "are"}
+
+
+def detect(item: InputFile) -> bool:
+    head = normalize(item.text[:2000])
+    return bool(_TITLE.search(head) and _SECTION.search(head))
+
+
+def parse(files: Sequence[InputFile], ctx: BuildContext) -> None:
+    definitions: list[Definition] = []
+    for item in files:
+        section = read_chunk(item, ctx)
+        if section is not None:
+            definitions += emit_section(ctx, SCHEME, section, find_terms, find_terms)
+    emit_definitions(ctx, SCHEME, definitions)
+
+
+def read_chunk(item: InputFile, ctx: BuildContext) -> Section | None:
+    text = normalize(item.text)
+    title, section, subsection = _TITLE.search(text), _SECTION.search(text), _SUBSECTION.search(text)
+    if not (title and section):
+        ctx.diagnostics.error("usc.heading", "no '# Title N—' and '#### § N. Heading' lines", SourceLocation(
+            item.display, 1))
+        return None
+    line_of = text[: section.start()].count("\n") + 1
+    emit_scheme(ctx, SCHEME, SourceLocation(item.display, line_of))
+    ref = Ref("usc", title.group(1), section=section.group(1))
+    emit_text(ctx, ref, "", SourceLocation(item.display, line_of), section.group(2).strip())
+    body_start = (subsection or section).end()
+    first_line = text[:body_start].count("\n") + 2
+    units = to_units(text[body_start:].split("\n"), first_line)
+    if subsection is None:
+        return Section(ref, section.group(2).strip(), build_tree(units, USC_ORDER),
+                       SourceLocation(item.display, line_of))
+    tree = build_tree(units, USC_ORDER, [("lower", subsection.group(1))])
+    root = tree.paras[(subsection.group(1),)]
+    root.heading, root.line = subsection.group(2).strip(), text[: subsection.start()].count("\n") + 1
+    return Section(ref, section.group(2).strip(), tree, SourceLocation(item.display, line_of))
+
+
+def to_units(lines: list[str], first_line: int) -> list[Unit]:
+    blocks = [(first_line + i, line.strip()) for i, line in enumerate(lines) if line.strip()]
+    units: list[Unit] = []
+    for index, (number, block) in enumerate(blocks):
+        for designator, piece in split_designators(block):
+            following = blocks[index + 1][1] if index + 1 < len(blocks) else ""
+            if designator and _is_heading(piece, following):
+                units.append(Unit(designator, "", number, heading=piece))
+            else:
+                units.append(Unit(designator, piece, number))
+    return units
+
+
+def _is_heading(text: str, following: str) -> bool:
+    words = text.split()
+    return bool(words) and text.lstrip("“\"")[:1].isupper() and len(words) <= 20 and bool(following) \
+        and not text.endswith((".", ";", ":", ",")) and words[-1].lower() not in _FUNCTION_WORDS
+
+
+def find_terms(text: str) -> list[tuple[str, int]]:
+    """``the term “X” means`` (several per paragraph possible): the definition starts with its sentence."""
+    found = []
+    for m in _TERM.finditer(text):
+        start = max(text.rfind(". ", 0, m.start()) + 2, 0) if ". " in text[: m.start()] else 0
+        found.append((m.group(1)[0].upper() + m.group(1)[1:], start))
+    return found
+
+
+FORMAT = register(SourceFormat("uscode-markdown", "U.S. Code Markdown chunk ('# Title 42— …', '#### § 1395w–25.')",
+                               detect, parse))
