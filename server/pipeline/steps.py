@@ -26,9 +26,10 @@ OutputStep = Callable[[BuildContext, Path, OutputOptions], None]
 def link_steps() -> list[LinkStep]:
     """Cross-source linking, in dependency order."""
     from .linking.genus import link_broader, top_concepts
+    from .linking.mapping import link_regulatory
     from .linking.references import resolve_references
 
-    return [resolve_references, link_broader, top_concepts]
+    return [resolve_references, link_broader, top_concepts, link_regulatory]
 
 
 def output_steps() -> list[OutputStep]:

@@ -7,6 +7,9 @@ import importlib
 FORMAT_MODULES: tuple[str, ...] = (
     "glossary_records",
     "healthcare_gov",
+    "ecfr_markdown",
+    "uscode",
+    "cfr_print",
 )
 
 
