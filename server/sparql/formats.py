@@ -25,9 +25,9 @@ TABULAR: tuple[ResultFormat, ...] = (
     ResultFormat("xml", "text/xml"),
 )
 GRAPH: tuple[ResultFormat, ...] = (
-    ResultFormat("turtle", "text/turtle", ("ttl",)),
+    ResultFormat("turtle", "text/turtle", ("ttl", "n3")),  # Turtle is N3 too: SPARQLWrapper asks format=n3
     ResultFormat("ntriples", "application/n-triples", ("nt", "n-triples")),
-    ResultFormat("rdfxml", "application/rdf+xml", ("rdf", "rdf/xml")),
+    ResultFormat("rdfxml", "application/rdf+xml", ("rdf", "rdf/xml", "rdf+xml")),
     ResultFormat("jsonld", "application/ld+json", ("json-ld",)),
     ResultFormat("turtle", "application/x-turtle"),
     ResultFormat("ntriples", "text/plain"),

@@ -1,0 +1,154 @@
+"""Abuse of a real ``medkg serve`` process: runaway queries are stopped for real, SERVICE never goes out."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from sparql_support import running_server, write_build
+
+TIMEOUT = 2.0
+# Six unconstrained patterns over ~50 triples: ~10^10 combinations, far beyond the time limit.
+RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o . ?q ?r ?s }"
+QUICK = "ASK { ?c skos:altLabel \"PSO\"@en }"
+
+
+@pytest.fixture(scope="module")
+def build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_build(tmp_path_factory.mktemp("safety") / "build")
+
+
+@pytest.fixture(scope="module")
+def server(build: Path) -> Iterator[str]:
+    with running_server(build, workers=1, threads=4, QUERY_TIMEOUT=str(TIMEOUT), QUERY_PROCESSES="2") as url:
+        yield url
+
+
+def get(url: str, query: str, timeout: float = 30) -> tuple[int, bytes]:
+    request = urllib.request.Request(url + "/sparql?" + urllib.parse.urlencode({"query": query}),
+                                     headers={"Accept": "application/sparql-results+json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def executor_pids(build: Path) -> set[int]:
+    """The query processes serving ``build`` (their command line names the build folder)."""
+    found = set()
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"server.sparql.child" in cmdline and str(build).encode() in cmdline:
+            found.add(int(proc.name))
+    return found
+
+
+def cpu_ticks(pid: int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def test_runaway_query_is_stopped_and_others_keep_answering(server: str, build: Path) -> None:
+    before = executor_pids(build)
+    assert before, "the server runs its queries in executor processes"
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        started = time.monotonic()
+        runaway = pool.submit(get, server, RUNAWAY)
+        time.sleep(0.3)
+        quick_times = []
+        while not runaway.done():
+            t0 = time.monotonic()
+            assert get(server, QUICK, timeout=TIMEOUT)[0] == 200  # still answering meanwhile
+            quick_times.append(time.monotonic() - t0)
+            time.sleep(0.1)
+        status, body = runaway.result()
+        elapsed = time.monotonic() - started
+    assert status == 503 and b"time limit" in body
+    assert TIMEOUT <= elapsed < TIMEOUT + 3
+    assert len(quick_times) >= 3 and max(quick_times) < 1.0
+    # The process that ran it is gone, and no query process is still burning CPU.
+    after = executor_pids(build)
+    assert before - after, "the runaway query's process was killed"
+    assert all_idle(after), "a query process kept computing after the time limit"
+    assert get(server, QUICK)[0] == 200
+
+
+def all_idle(pids: set[int], settle: float = 10.0) -> bool:
+    """True once every process uses < 0.1 s of CPU in a 1 s window (a fresh replacement may still be loading)."""
+    deadline = time.monotonic() + settle
+    while time.monotonic() < deadline:
+        ticks = {pid: cpu_ticks(pid) for pid in pids}
+        time.sleep(1.0)
+        if all(cpu_ticks(pid) - ticks[pid] < 10 for pid in pids):
+            return True
+    return False
+
+
+class Listener:
+    """A TCP listener on the loopback that records every connection it receives."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self.running = True
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self) -> None:
+        while self.running:
+            try:
+                conn, _ = self.sock.accept()
+            except TimeoutError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self.running = False
+        self.thread.join()
+        self.sock.close()
+
+
+@pytest.mark.parametrize("template", [
+    "SELECT * {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
+    "select * {{ service silent <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}",
+    "SELECT * {{ ?x ?y ?z OPTIONAL {{ SeRvIcE\n<http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }} }}",
+    "ASK {{ BIND(<http://127.0.0.1:{port}/> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
+])
+def test_service_makes_no_outbound_request(server: str, template: str) -> None:
+    listener = Listener()
+    try:
+        status, body = get(server, template.format(port=listener.port))
+        time.sleep(0.5)
+    finally:
+        listener.close()
+    assert status == 400 and b"SERVICE" in body
+    assert listener.connections == 0
+
+
+def test_server_survives_malformed_requests(server: str) -> None:
+    for query in ("SELECT", "ASK {", "\x00\x01", "SELECT * { ?s ?p ?o } LIMIT -1", "}" * 5000):
+        status, body = get(server, query)
+        assert status in (400, 413) and b"Traceback" not in body
+    assert get(server, QUICK)[0] == 200
