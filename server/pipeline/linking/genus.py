@@ -170,13 +170,12 @@ def _add_broader(ctx: BuildContext, concept: URIRef, target: URIRef, genus: Genu
 
 
 def top_concepts(ctx: BuildContext) -> None:
-    """Concepts with no broader concept in their own scheme are its top concepts (published ones only)."""
+    """Concepts with no broader concept are the top concepts of their scheme (published ones only)."""
     graph = ctx.graph
     for concept in sorted(c for c in graph.subjects(RDF.type, SKOS.Concept) if isinstance(c, URIRef)):
         unpublished = (concept, MEDKG.published, Literal(False)) in graph
         for scheme in sorted(s for s in graph.objects(concept, SKOS.inScheme) if isinstance(s, URIRef)):
-            in_scheme_broader = any((b, SKOS.inScheme, scheme) in graph for b in graph.objects(concept, SKOS.broader))
-            if in_scheme_broader or unpublished:
+            if (concept, SKOS.broader, None) in graph or unpublished:
                 graph.remove((concept, SKOS.topConceptOf, scheme))
                 graph.remove((scheme, SKOS.hasTopConcept, concept))
             else:

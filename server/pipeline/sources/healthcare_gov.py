@@ -101,10 +101,11 @@ def read_entry(item: InputFile, diagnostics: Diagnostics) -> Entry | None:
     try:
         meta = yaml.safe_load("\n".join(lines)) or {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        # the context mark is where the broken construct starts (an unclosed quote), the problem mark where it ends
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         line = opening + mark.line + 1 if mark is not None else opening
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        diagnostics.error("hcgov.yaml", f"broken YAML front matter: {problem}", SourceLocation(item.display, line))
+        what = ": ".join(str(p) for p in (getattr(exc, "context", None), getattr(exc, "problem", None)) if p)
+        diagnostics.error("hcgov.yaml", f"broken YAML front matter: {what or exc}", SourceLocation(item.display, line))
         return None
     if not isinstance(meta, dict):
         diagnostics.error("hcgov.yaml", "front matter is not a mapping of keys to values",
