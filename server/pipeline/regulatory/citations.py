@@ -83,6 +83,9 @@ def extract(text: str, here: Ref) -> tuple[list[Citation], list[Unresolved]]:
     for start, _end, cites in _relative(text, here, found):
         if not any(s <= start < e for s, e in spans):
             found.extend(cites)
+    # "paragraphs (a) and (e) of § 422.374" cites the paragraphs, not also the whole section
+    found = [c for c in found if c.ref.paras or not any(
+        o.ref.paras and o.ref.section == c.ref.section and c.text in o.text and o is not c for o in found)]
     return _unique(found), missed
 
 

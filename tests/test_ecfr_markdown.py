@@ -1,0 +1,121 @@
+"""eCFR Markdown: one concept per italic-term definition (counted independently from the files), provisions."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from conftest import shared_path
+from rdflib import DCTERMS, RDF, SKOS, Literal, URIRef
+from regulatory_helpers import SEED, build
+
+from server.pipeline.context import BuildContext
+from server.pipeline.iris import MEDKG, IRIs
+
+IRI = IRIs()
+VERBS = r"(?:means|is|are|refers to|generally refers to|stands for|has the meaning|has the definition|includes)\b"
+# a paragraph (or a designated sub-paragraph inside one) that opens with an italic term and a defining verb
+DIRECT = re.compile(r"(?:^|\(\w+\)\s)\*[^*]+[^.*]\*[^*\n]{0,45}?\s" + VERBS)
+# a paragraph heading restated as the subject of the definition: "*A coordinated care plan.* A coordinated care plan is"
+RESTATED = re.compile(r"\*(?:An? )?([^*]+?)\.\*\s+(?:An?\s+|The\s+)?(\S[^.*]*?)\s+"
+                      r"(?:is an?|is the|has the definition)\b")
+
+
+@pytest.fixture(scope="module")
+def folder() -> Path:
+    return shared_path("data", "ecfr-md-42cfr-part422")
+
+
+@pytest.fixture(scope="module")
+def ctx(folder: Path) -> BuildContext:
+    return build(str(folder))
+
+
+def expected_counts(folder: Path) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for path in sorted(folder.rglob("section-*.md")):
+        section = path.stem.removeprefix("section-")
+        for paragraph in path.read_text(encoding="utf-8").split("\n\n"):
+            direct = list(DIRECT.finditer(paragraph))
+            restated = [m for m in RESTATED.finditer(paragraph)
+                        if m.group(2).lower() == re.sub(r"\s*\([^)]*\)", "", m.group(1)).lower()
+                        or f"({m.group(2)})" in m.group(1)]
+            counts[section] += len(direct) + len(restated)
+    return counts
+
+
+def test_one_concept_per_defining_paragraph(ctx: BuildContext, folder: Path) -> None:
+    expected = expected_counts(folder)
+    found: Counter[str] = Counter()
+    for concept in ctx.graph.subjects(RDF.type, MEDKG.RegulatoryConcept):
+        found[str(concept).split("/")[-2]] += 1
+    assert found == expected, (found - expected, expected - found)
+    assert sum(expected.values()) > 90
+
+
+def test_no_concept_without_definition_text(ctx: BuildContext) -> None:
+    g = ctx.graph
+    for concept in g.subjects(RDF.type, MEDKG.RegulatoryConcept):
+        definitions = list(g.objects(concept, SKOS.definition))
+        assert len(definitions) == 1 and len(str(definitions[0])) > len(str(g.value(concept, SKOS.prefLabel))) + 5
+        assert "*" not in str(definitions[0])
+        assert isinstance(g.value(concept, MEDKG.definedIn), URIRef)
+
+
+@pytest.mark.parametrize(("label", "alt", "provision", "start"), [
+    ("Dual eligible special needs plan", "D-SNP", ("422.2",), "Dual eligible special needs plan or D-SNP means"),
+    ("National coverage determination", "NCD", ("422.2",), "National coverage determination (NCD) means"),
+    ("Post-stabilization care services", None, ("422.113", "c", "1"), "Post-stabilization care services means"),
+    ("MA MSA plan", None, ("422.4", "a", "2", "i"), "MA MSA plan means a plan that— (A) Pays at least"),
+    ("Coordinated care plan", None, ("422.4", "a", "1"), "A coordinated care plan is a plan that includes"),
+    ("Substantial financial risk", None, ("422.208", "a"), "Substantial financial risk, for purposes of this "
+     "section, means"),
+    ("Physician", None, ("422.561",), "Physician has the meaning given the term in section 1861(r) of the Act."),
+    ("Balance billing", None, ("422.2",), "Balance billing generally refers to"),
+])
+def test_definitions(ctx: BuildContext, label: str, alt: str | None, provision: tuple[str, ...], start: str) -> None:
+    g = ctx.graph
+    concept = IRI.concept("42-cfr-422", label, scope=provision[0])
+    assert g.value(concept, SKOS.prefLabel) == Literal(label, lang="en")
+    assert g.value(concept, MEDKG.definedIn) == IRI.cfr("42", "422", *provision)
+    assert str(g.value(concept, SKOS.definition)).startswith(start)
+    assert list(g.objects(concept, SKOS.altLabel)) == ([Literal(alt, lang="en")] if alt else [])
+
+
+def test_sub_paragraphs_belong_to_the_definition(ctx: BuildContext) -> None:
+    g = ctx.graph
+    text = str(g.value(IRI.concept("42-cfr-422", "Preclusion list", scope="422.2"), SKOS.definition))
+    assert "(3) The individual or entity, regardless of whether" in text and text.endswith(
+        "(iii) Any other information that CMS deems relevant to its determination.")
+    # they are not paragraphs of § 422.2: the definitions there are undesignated
+    assert (IRI.cfr("42", "422", "422.2", "1"), RDF.type, MEDKG.Provision) not in g
+
+
+def test_notes_and_subparts(ctx: BuildContext) -> None:
+    g = ctx.graph
+    s561 = IRI.cfr("42", "422", "422.561")
+    notes = sorted(str(n) for n in g.objects(s561, SKOS.editorialNote))
+    assert notes == ["Link to a correction of the above amendment published at 84 FR 26579, June 7, 2019.",
+                     "Link to an amendment published at 84 FR 15833, April 16, 2019."]
+    assert "Link to" not in str(g.value(s561, MEDKG.text))
+    assert g.value(s561, MEDKG.originallyPublishedIn) == IRI.federal_register(63, 35067)
+    assert g.value(IRI.cfr("42", "422", "422.354"), DCTERMS.isPartOf) == IRI.cfr("42", "422", "subpart-H")
+    assert g.value(IRI.cfr("42", "422", "422.2"), DCTERMS.isPartOf) == IRI.cfr("42", "422", "subpart-A")
+    assert g.value(IRI.cfr("42", "422", "subpart-A"), DCTERMS.isPartOf) == IRI.cfr("42", "422")
+    assert g.value(IRI.cfr("42", "422"), DCTERMS.isPartOf) == URIRef(IRI.base + "cfr/42")
+    assert g.value(IRI.cfr("42", "422", "422.4", "a", "2"), DCTERMS.title) == Literal(
+        "A combination of an MA MSA plan and a contribution into the MA MSA established in accordance with § "
+        "422.262", lang="en")
+
+
+def test_printed_and_ecfr_text_merge_on_the_same_provisions(folder: Path) -> None:
+    ctx = build(str(SEED), str(folder))
+    g = ctx.graph
+    section = IRI.cfr("42", "422", "422.354")
+    texts = list(g.objects(section, MEDKG.text))
+    assert len(texts) == 1 and str(texts[0]).endswith("that it meets the following requirements:")
+    assert (section, MEDKG.incompleteText, None) not in g
+    assert g.value(section, DCTERMS.isPartOf) == IRI.cfr("42", "422", "subpart-H")
+    assert len(list(g.objects(section, DCTERMS.title))) == 1

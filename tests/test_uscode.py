@@ -1,0 +1,91 @@
+"""U.S. Code Markdown: every “the term X means” is a concept; hyphens, not en dashes, in IRIs and labels."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import shared_path
+from rdflib import DCTERMS, RDF, SKOS, Literal
+from regulatory_helpers import SEED, build, concept_by_label
+
+from server.pipeline.context import BuildContext
+from server.pipeline.iris import MEDKG, IRIs
+
+IRI = IRIs()
+TERM = re.compile(r"the term “([^”]+)”[^.“”]{0,60}?\s+means\b", re.IGNORECASE)
+SECTION = re.compile(r"^####\s*§\s*(\S+?)\.", re.M)
+
+
+@pytest.fixture(scope="module")
+def folder() -> Path:
+    return shared_path("data", "uscode-title42-partC")
+
+
+@pytest.fixture(scope="module")
+def ctx(folder: Path) -> BuildContext:
+    return build(str(folder))
+
+
+def test_every_the_term_means_yields_a_concept(ctx: BuildContext, folder: Path) -> None:
+    expected = set()
+    for path in sorted(folder.glob("chunck-*.md")):
+        text = path.read_text(encoding="utf-8")
+        section = SECTION.search(text).group(1).replace("\u2013", "-")  # type: ignore[union-attr]
+        expected |= {(section, t[0].upper() + t[1:]) for t in TERM.findall(text)}
+    g = ctx.graph
+    found = {(str(g.value(c, MEDKG.definedIn)).split("/usc/42/")[1].split("/")[0], str(g.value(c, SKOS.prefLabel)))
+             for c in g.subjects(RDF.type, MEDKG.RegulatoryConcept)}
+    assert len(expected) >= 50
+    assert found == expected
+
+
+def test_pso_in_1395w_25_d(ctx: BuildContext) -> None:
+    g = ctx.graph
+    pso = IRI.concept("42-usc-part-c", "Provider-sponsored organization", scope="1395w-25")
+    paragraph = IRI.usc("42", "1395w-25", "d", "1")
+    assert g.value(pso, MEDKG.definedIn) == paragraph
+    text = str(g.value(pso, SKOS.definition))
+    assert text.startswith("In this part, the term “provider-sponsored organization” means a public or private entity")
+    assert "(A) that is established or organized" in text and "(C) with respect to which the affiliated" in text
+    assert g.value(paragraph, DCTERMS.title) == Literal("In general", lang="en")
+    assert g.value(paragraph, DCTERMS.isPartOf) == IRI.usc("42", "1395w-25", "d")
+    subsection = IRI.usc("42", "1395w-25", "d")
+    assert g.value(subsection, DCTERMS.title) == Literal("“Provider-sponsored organization” defined", lang="en")
+    assert str(g.value(subsection, MEDKG.citationLabel)) == "42 U.S.C. 1395w-25(d)"
+    assert str(g.value(subsection, MEDKG.officialPage)) == "https://www.law.cornell.edu/uscode/text/42/1395w-25#d"
+    assert g.value(IRI.usc("42", "1395w-25"), DCTERMS.title) == Literal(
+        "Organizational and financial requirements for Medicare+Choice organizations; provider-sponsored "
+        "organizations", lang="en")
+
+
+def test_no_en_dash_or_narrow_space_in_iris_and_labels(ctx: BuildContext) -> None:
+    g = ctx.graph
+    for s, p, o in g:
+        assert "\u2013" not in str(s) and "\u202f" not in str(s)
+        if p in (MEDKG.citationLabel, SKOS.prefLabel):
+            assert "\u2013" not in str(o) and "\u202f" not in str(o)
+
+
+def test_statutory_cross_references(ctx: BuildContext) -> None:
+    g = ctx.graph
+    source = IRI.usc("42", "1395w-21", "a", "2", "A", "i")
+    assert (source, MEDKG.cites, IRI.usc("42", "1395w-25", "d")) in g
+    assert (IRI.usc("42", "1395w-28", "a", "2"), MEDKG.cites, IRI.usc("42", "1395w-25", "d", "1")) in g
+    # "paragraph (2)" inside 1395w-25(d)(1)(B) is relative to the subsection
+    assert (IRI.usc("42", "1395w-25", "d", "1", "B"), MEDKG.cites, IRI.usc("42", "1395w-25", "d", "2")) in g
+
+
+def test_pso_maps_to_cfr_and_glossary(folder: Path) -> None:
+    ctx = build(str(SEED.parent), str(folder))
+    g = ctx.graph
+    usc = IRI.concept("42-usc-part-c", "Provider-sponsored organization", scope="1395w-25")
+    cfr = concept_by_label(ctx, "42-cfr-422", "Provider-sponsored organization")
+    glossary = concept_by_label(ctx, "medicareplans-glossary", "Provider-Sponsored Organization")
+    assert (cfr, SKOS.closeMatch, usc) in g
+    assert (glossary, SKOS.exactMatch, usc) in g and (glossary, SKOS.exactMatch, cfr) in g
+    assert {IRI.cfr("42", "422", "422.350", "b"), IRI.usc("42", "1395w-25", "d", "1")} == set(
+        g.objects(glossary, MEDKG.regulatoryCitation))
+    evidence = [str(e) for e in g.objects(cfr, MEDKG.mappingEvidence)]
+    assert any("provider sponsored organization" in e and str(usc) in e for e in evidence)
