@@ -96,8 +96,11 @@ def link_mentions(ctx: BuildContext) -> None:
             continue
         pattern = _mention_pattern(list(by_label))
         for concept in concepts:
-            for target in sorted(mentioned(ctx, concept, pattern, by_label)):
-                ctx.add((concept, MEDKG.mentions, target), _here(ctx, concept))
+            # mentions ⊑ skos:related, which SKOS keeps apart from broader/narrower (S27): the hierarchy says more
+            above = set(ctx.graph.transitive_objects(concept, SKOS.broader))
+            for target in sorted(mentioned(ctx, concept, pattern, by_label) - above):
+                if concept not in set(ctx.graph.transitive_objects(target, SKOS.broader)):
+                    ctx.add((concept, MEDKG.mentions, target), _here(ctx, concept))
 
 
 def _mention_pattern(labels: list[str]) -> re.Pattern[str]:
