@@ -116,3 +116,14 @@ def test_a_script_root_prefixes_the_redirect(app: Flask) -> None:
     client = app.test_client()
     response = client.get(PSO_PATH, headers={"Accept": "text/turtle"}, base_url="http://localhost/medkg")
     assert response.headers["Location"] == "/medkg" + PSO_PATH + ".ttl"
+
+
+@pytest.mark.parametrize(("accept", "location"), [
+    ("text/turtle", "/dumps/medkg-asserted.ttl"), ("application/n-triples", "/dumps/medkg-asserted.nt"),
+    ("application/ld+json", "/dumps/medkg-asserted.jsonld"), (None, "/dumps/medkg-asserted.ttl"),
+])
+def test_a_named_graph_iri_answers_with_its_dump(client: FlaskClient, accept: str | None, location: str) -> None:
+    response = client.get("/graph/asserted", headers={"Accept": accept} if accept else {})
+    assert response.status_code == 303 and response.headers["Location"] == location
+    assert client.get(location).status_code == 200
+    assert client.get("/graph/inferred", headers={"Accept": "image/png"}).status_code == 406

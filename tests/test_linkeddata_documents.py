@@ -20,6 +20,9 @@ from server.pipeline.output import load_graph
 INFERRED = URIRef("https://w3id.org/medkg/graph/inferred")
 RDFLIB_NAMES = {".ttl": "turtle", ".nt": "nt", ".rdf": "xml", ".jsonld": "json-ld", ".trig": "trig", ".nq": "nquads"}
 
+# rdflib warns about its own deprecated internals when it parses datasets; that is not ours to fix.
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
 
 @pytest.fixture(scope="module")
 def app() -> Flask:

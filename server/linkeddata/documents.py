@@ -67,6 +67,19 @@ class Description:
         return graph
 
 
+def bare_graph() -> Graph:
+    """A graph with no prefixes bound (binding costs more than filling a small graph); see ``bound``."""
+    return Graph(bind_namespaces="none")
+
+
+def bound(graph: Graph) -> Graph:
+    """A copy of ``graph`` with our prefixes bound, for the serializers that write prefixes."""
+    copy = new_graph()
+    for triple in graph:
+        copy.add(triple)
+    return copy
+
+
 def exists(site: Site, iri: str) -> bool:
     fixed = site.fixed_graph(iri)
     if iri in (ONTOLOGY_IRI, SHAPES_IRI):
@@ -78,7 +91,7 @@ def exists(site: Site, iri: str) -> bool:
 
 def describe(site: Site, iri: str) -> Description:
     """The description of ``iri``; the ontology and the shapes IRIs describe their whole graphs."""
-    asserted, inferred = new_graph(), new_graph()
+    asserted, inferred = bare_graph(), bare_graph()
     fixed = site.fixed_graph(iri)
     if iri in (ONTOLOGY_IRI, SHAPES_IRI) and fixed is not None:
         for triple in fixed:
@@ -97,7 +110,7 @@ def describe(site: Site, iri: str) -> Description:
 
 def linked_labels(site: Site, *graphs: Graph) -> Graph:
     """The labels of every IRI the graphs link to, so a client can name them without another request."""
-    labels = new_graph()
+    labels = bare_graph()
     targets = {o for g in graphs for o in g.objects() if isinstance(o, URIRef)}
     for target in sorted(targets):
         for prop in LABEL_PROPERTIES:
@@ -113,7 +126,7 @@ def linked_labels(site: Site, *graphs: Graph) -> Graph:
 
 def render(description: Description, fmt: DocFormat, context_url: str, inferred_graph: str) -> str:
     """The document text in one format (see the module docstring for where inferred triples go)."""
-    main, inferred = description.main, description.inferred
+    main, inferred = description.main, bound(description.inferred)
     if fmt.suffix in (".ttl", ".nt"):
         text = serialize(main, fmt.name)
         if len(inferred):

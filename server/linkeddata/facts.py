@@ -70,8 +70,13 @@ class Facts:
         """Resources linked by ``out`` from here or by ``back`` to here, labelled, sorted by label."""
         found = {v.iri: v for v in self.values(*out) if v.iri}
         for s in self.subjects(*back):
-            found.setdefault(str(s), value(self.site, s))
+            if str(s) not in found or found[str(s)].inferred:
+                found[str(s)] = value(self.site, s, not self._asserted_link(s, back))
         return sorted(found.values(), key=lambda v: (v.text.casefold(), v.iri or ""))
+
+    def _asserted_link(self, subject: Node, preds: tuple[URIRef, ...]) -> bool:
+        store, graph = self.site.dataset.store, self.site.dataset.asserted_graph
+        return any(next(triples(store, subject, p, URIRef(self.iri), graph), None) for p in preds)
 
     def texts(self, *preds: URIRef) -> list[Value]:
         return [v for v in self.values(*preds) if v.iri is None]

@@ -102,18 +102,19 @@ def citation(site: Site, provision: Value) -> dict[str, Any]:
 
 def fr_history(facts: Facts) -> list[dict[str, Any]]:
     """The Federal Register citations of a provision and of the provisions it is part of, oldest first."""
-    rows, seen, current = [], set(), facts
-    for _ in range(8):  # provision → section → subpart → part: never deeper than this
+    site, rows, seen = facts.site, [], set()
+    node: Any = URIRef(facts.iri)
+    for _ in range(8):  # paragraph → section → subpart → part: never deeper than this
         for prop, what in FR_HISTORY:
-            for fr in current.objects(prop):
+            for _s, _p, fr in triples(site.dataset.store, node, prop):
                 if (fr, prop) not in seen:
                     seen.add((fr, prop))
-                    rows.append({"what": what, "citation": value(facts.site, fr), "of": value(facts.site,
-                                 URIRef(current.iri)), "date": _date(facts.site, fr)})
-        parents = current.objects(DCTERMS.isPartOf)
+                    rows.append({"what": what, "citation": value(site, fr), "of": value(site, node),
+                                 "date": _date(site, fr)})
+        parents = _parents(site, node)
         if not parents:
             break
-        current = Facts(facts.site, str(parents[0]))
+        node = closest(parents)
     return sorted(rows, key=lambda r: (r["date"], r["citation"].text))
 
 
@@ -132,8 +133,9 @@ def provision_context(facts: Facts) -> dict[str, Any]:
     parents: list[Value] = []
     chain = facts.objects(DCTERMS.isPartOf)
     while chain and len(parents) < 8:  # breadcrumbs: never deeper than title → paragraph
-        parents.insert(0, value(facts.site, chain[0]))
-        chain = _parents(facts.site, chain[0])
+        parent = closest(chain)
+        parents.insert(0, value(facts.site, parent))
+        chain = _parents(facts.site, parent)
     return {
         "citation_label": facts.texts(MEDKG.citationLabel), "heading": facts.texts(DCTERMS.title),
         "text": facts.texts(MEDKG.text), "official": facts.values(MEDKG.officialPage), "parents": parents,
@@ -143,6 +145,11 @@ def provision_context(facts: Facts) -> dict[str, Any]:
         "cited_by": facts.linked((MEDKG.citedBy,), (MEDKG.cites, MEDKG.regulatoryCitation)),
         "history": fr_history(facts),
     }
+
+
+def closest(parents: list[Any]) -> Any:
+    """Of several containers (part and subpart), the nearest: its IRI extends the others'."""
+    return max(parents, key=lambda p: (len(str(p)), str(p)))
 
 
 def _parents(site: Site, node: Any) -> list[Any]:

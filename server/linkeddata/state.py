@@ -10,7 +10,7 @@ from pathlib import Path
 
 from rdflib import DCTERMS, RDFS, SKOS, Graph, Literal, URIRef
 
-from ..pipeline.context import new_graph
+from ..pipeline.context import PREFIXES, new_graph
 from ..pipeline.iris import MEDKG, ONTOLOGY_IRI, SHAPES_IRI
 from ..store import Dataset
 from .search import SearchIndex, build_index
@@ -46,7 +46,7 @@ class Site:
         """The best human label of ``iri``: preferred language, then untagged, then any; else the IRI."""
         names = self.labels.get(iri)
         if not names:
-            return iri
+            return curie(iri)
         for key in (lang, "", "en"):
             if key in names:
                 return names[key]
@@ -59,6 +59,15 @@ class Site:
         if iri == SHAPES_IRI or iri.startswith(SHAPES_IRI + "#") or iri.startswith(SHAPES_IRI + "/"):
             return self.shapes
         return None
+
+
+def curie(iri: str) -> str:
+    """``skos:Concept`` for an IRI in one of our prefixes' namespaces; the IRI itself otherwise."""
+    for prefix, namespace in PREFIXES.items():
+        local = iri[len(namespace):]
+        if iri.startswith(namespace) and local and "/" not in local and "#" not in local:
+            return f"{prefix}:{local}"
+    return iri
 
 
 def load_site(dataset: Dataset) -> Site:
@@ -79,18 +88,21 @@ def _parse_files(files: list[Path]) -> Graph:
 
 
 def collect_labels(dataset: Dataset, ontology: Graph) -> dict[str, dict[str, str]]:
-    """Every resource's label per language tag ('' for untagged); the first in IRI order wins per language."""
-    found: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for prop in reversed(LABEL_PROPERTIES):  # rdfs:label is the fallback: later properties overwrite
+    """Every resource's labels per language tag ('' for untagged), from its first labelling property only.
+
+    So a provision is named by its citation label even when its heading is language-tagged.
+    """
+    found: dict[str, dict[str, str]] = {}
+    for prop in LABEL_PROPERTIES:
         pairs = [(s, o) for s, _, o in triples(dataset.store, predicate=prop)]
         pairs += [(s, o) for s, o in ontology.subject_objects(prop)]
-        per_prop: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        per_iri: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         for s, o in pairs:
-            if isinstance(s, URIRef) and isinstance(o, Literal):
-                per_prop[str(s)][o.language or ""].append(str(o))
-        for iri, langs in per_prop.items():
-            found[iri].update(langs)
-    return {iri: {lang: sorted(values)[0] for lang, values in langs.items()} for iri, langs in found.items()}
+            if isinstance(s, URIRef) and isinstance(o, Literal) and str(s) not in found:
+                per_iri[str(s)][o.language or ""].append(str(o))
+        for iri, langs in per_iri.items():
+            found[iri] = {lang: sorted(values)[0] for lang, values in langs.items()}
+    return found
 
 
 def _provenance(folder: Path) -> dict[str, list[str]]:

@@ -27,7 +27,7 @@ class Node:
 def neighbourhood(title: str, relations: list[tuple[str, list[Value]]]) -> dict[str, object]:
     """Coordinates for the centre and up to MAX_NEIGHBOURS linked concepts, spread around their relation's angle."""
     cx, cy = WIDTH / 2, HEIGHT / 2
-    groups = [(name, items) for name, items in relations if items]
+    groups = _first_relation_only(relations)
     nodes: list[Node] = []
     budget = MAX_NEIGHBOURS
     for name, items in groups:
@@ -38,7 +38,22 @@ def neighbourhood(title: str, relations: list[tuple[str, list[Value]]]) -> dict[
             angle = math.radians(base + (i - (len(shown) - 1) / 2) * 22)
             x, y = cx + RADIUS * 1.45 * math.cos(angle), cy + RADIUS * math.sin(angle)
             nodes.append(Node(round(x, 1), round(y, 1), _short(item.text), item.href, name))
-    return {"width": WIDTH, "height": HEIGHT, "cx": cx, "cy": cy, "title": _short(title, 40), "nodes": nodes}
+    ys = [cy, *(n.y for n in nodes)]
+    top, bottom = min(ys) - 40, max(ys) + 50  # crop empty rows: room for labels below the circles
+    return {"width": WIDTH, "height": HEIGHT, "cx": cx, "cy": cy, "title": _short(title, 40), "nodes": nodes,
+            "view": f"0 {top:.1f} {WIDTH} {bottom - top:.1f}"}
+
+
+def _first_relation_only(relations: list[tuple[str, list[Value]]]) -> list[tuple[str, list[Value]]]:
+    """Each neighbour drawn once, under the first relation that links it (broader before related, …)."""
+    seen: set[str | None] = set()
+    groups = []
+    for name, items in relations:
+        fresh = [item for item in items if item.iri not in seen]
+        seen.update(item.iri for item in fresh)
+        if fresh:
+            groups.append((name, fresh))
+    return groups
 
 
 def _short(text: str, limit: int = 28) -> str:

@@ -56,6 +56,8 @@ def resource(path: str) -> ResponseReturnValue:
     """An IRI answers 303 to a document; ``IRI + suffix`` is that document in one format."""
     current = site()
     iri = current.paths.iri(path)
+    if iri in (current.dataset.asserted_graph.value, current.dataset.inferred_graph.value):
+        return graph_dump(iri.rsplit("/", 1)[1])
     if exists(current, iri):
         return see_other(path)
     stem, dot, suffix = path.rpartition(".")
@@ -72,6 +74,17 @@ def see_other(path: str) -> ResponseReturnValue:
         response = Response(NOT_ACCEPTABLE, status=406, mimetype="text/plain")
     else:
         response = redirect(request.script_root + "/" + path + fmt.suffix, code=303)
+    response.vary.add("Accept")
+    return response
+
+
+def graph_dump(which: str) -> ResponseReturnValue:
+    """A named graph's IRI answers 303 to the dump of that graph, in the format the client prefers."""
+    offered = {"text/turtle": "ttl", "application/n-triples": "nt", "application/ld+json": "jsonld"}
+    choice = negotiate(request.headers.get("Accept"), list(offered))
+    response: BaseResponse = Response(NOT_ACCEPTABLE, status=406, mimetype="text/plain")
+    if choice is not None:
+        response = redirect(f"{request.script_root}/dumps/medkg-{which}.{offered[choice]}", code=303)
     response.vary.add("Accept")
     return response
 
