@@ -152,5 +152,12 @@ def test_search_json_html_and_suggest(client: FlaskClient) -> None:
     assert all(s["rank"] < 5 for s in client.get("/suggest?q=doctors").get_json()["results"])
 
 
+def test_search_by_language(client: FlaskClient) -> None:
+    spanish = client.get("/search.json?q=plan&lang=es").get_json()["results"]
+    assert spanish and all(hit["lang"] in ("es", "") for hit in spanish)
+    assert client.get("/search.json?q=doctors&lang=es").get_json()["results"] == []
+    assert client.get("/search.json?q=doctors&lang=en").get_json()["results"][0]["iri"] == PSO
+
+
 def test_fold_is_case_and_accent_insensitive() -> None:
     assert fold("Organización  PATROCINADA—(PSO)") == "organizacion patrocinada pso"

@@ -161,8 +161,13 @@ def home_context(site: Site) -> dict[str, Any]:
     counts = {name: len({s for s, _, _ in triples(store, predicate=RDF.type, obj=cls)}) for name, cls in (
         ("concepts", SKOS.Concept), ("concept schemes", SKOS.ConceptScheme), ("collections", SKOS.Collection),
         ("provisions", MEDKG.Provision), ("Federal Register citations", MEDKG.FederalRegisterCitation))}
-    schemes = sorted((value(site, s) for s, _, _ in triples(store, predicate=RDF.type, obj=SKOS.ConceptScheme)),
-                     key=lambda v: v.text.casefold())
+    members: dict[str, set[str]] = {}
+    for concept, _, scheme in triples(store, predicate=SKOS.inScheme):
+        members.setdefault(str(scheme), set()).add(str(concept))
+    schemes = [{"scheme": value(site, s), "concepts": len(members.get(str(s), ())),
+                "publisher": [value(site, o) for _, _, o in triples(store, s, DCTERMS.publisher)]}
+               for s in sorted({s for s, _, _ in triples(store, predicate=RDF.type, obj=SKOS.ConceptScheme)},
+                               key=lambda s: site.label(str(s)).casefold())]
     return {"counts": counts, "schemes": schemes, "triples": len(store), "manifest": site.dataset.manifest}
 
 

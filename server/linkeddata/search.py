@@ -81,9 +81,9 @@ class SearchIndex:
         return [Hit(e.iri, self.labels.get(e.iri, e.text), e.text, e.kind, e.lang, rank)
                 for rank, _, _, _, e in ordered[:limit]]
 
-    def suggest(self, query: str, limit: int = 10) -> list[Hit]:
+    def suggest(self, query: str, limit: int = 10, lang: str | None = None) -> list[Hit]:
         """Label matches only (no definitions): what an autocomplete box shows while someone types."""
-        return [hit for hit in self.search(query, limit * 2) if hit.rank < 5][:limit]
+        return [hit for hit in self.search(query, limit * 2, lang) if hit.rank < 5][:limit]
 
 
 def _rank(entry: Entry, q: str) -> int | None:

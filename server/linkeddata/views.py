@@ -126,19 +126,24 @@ def alphabetical() -> ResponseReturnValue:
 @bp.get("/search")
 def search_page() -> ResponseReturnValue:
     query = request.args.get("q", "")
-    hits = site().index.search(query, limit=100)
+    hits = site().index.search(query, limit=100, lang=_lang())
     return render_template("search.html", query=query, hits=[pages.hit_view(site(), h) for h in hits])
 
 
 @bp.get("/search.json")
 def search_json() -> ResponseReturnValue:
-    return _hits_json(site().index.search(request.args.get("q", ""), limit=_limit(50)))
+    return _hits_json(site().index.search(request.args.get("q", ""), limit=_limit(50), lang=_lang()))
 
 
 @bp.get("/suggest")
 def suggest() -> ResponseReturnValue:
     """Autocomplete: label matches only, from the in-memory index."""
-    return _hits_json(site().index.suggest(request.args.get("q", ""), limit=_limit(10)))
+    return _hits_json(site().index.suggest(request.args.get("q", ""), limit=_limit(10), lang=_lang()))
+
+
+def _lang() -> str | None:
+    """``?lang=es`` restricts matches to texts in that language (untagged texts always match)."""
+    return request.args.get("lang") or None
 
 
 def _limit(default: int) -> int:
