@@ -87,3 +87,11 @@ def test_source_notes() -> None:
     assert [(c.label, c.date) for c in parse_note("86 FR 6103, Jan. 19, 2021")] == [("86 FR 6103", date(2021, 1, 19))]
     multi = parse_note("63 FR 35098, 35099, Sept. 26, 1998")
     assert [(c.label, c.date) for c in multi] == [("63 FR 35098", date(1998, 9, 26))]
+
+
+def test_statute_paragraph_of_another_subsection() -> None:
+    here = Ref("usc", "42", section="1395w-28").child("b", "6", "A")
+    assert labels("meets the applicable requirements of paragraph (2), (3), or (4) of subsection (f), as", here) == [
+        "42 U.S.C. 1395w-28(f)(2)", "42 U.S.C. 1395w-28(f)(3)", "42 U.S.C. 1395w-28(f)(4)"]
+    assert labels("described in clause (ii) of this", Ref("usc", "42", section="1395w-23").child("a", "1", "C")) == [
+        "42 U.S.C. 1395w-23(a)(1)(C)(ii)"]

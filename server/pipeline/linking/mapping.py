@@ -6,7 +6,8 @@
 - Mappings between a glossary concept and a regulatory concept: ``skos:exactMatch`` when a full label or alias
   agrees after normalization, ``skos:closeMatch`` when they agree only after dropping an acronym, hyphens/spaces
   inside words ("co-insurance"/"coinsurance") or a plural -s. The glossary concept also gets
-  ``medkg:regulatoryCitation`` to the defining provision. The same term defined by two regulatory schemes (42 CFR
+  ``medkg:regulatoryCitation`` to the defining provision (for a statute's "(1) In general" paragraph, the
+  subsection it opens). The same term defined by two regulatory schemes (42 CFR
   and the statute) is ``exactMatch`` when the definitions say the same (similarity ≥ 0.9 after the defining verb),
   else ``closeMatch``. Each mapping carries ``medkg:mappingEvidence``.
 """
@@ -162,10 +163,21 @@ def map_concepts(ctx: BuildContext) -> None:
                      "only after dropping an acronym, hyphens or a plural")
             else:
                 continue
-            provision = ctx.graph.value(target, MEDKG.definedIn)
-            if isinstance(provision, URIRef):
+            provision = citable(ctx, ctx.graph.value(target, MEDKG.definedIn))
+            if provision is not None:
                 ctx.add((concept, MEDKG.regulatoryCitation, provision), _here(ctx, concept))
     _map_statute(ctx, regulatory, keyed)
+
+
+def citable(ctx: BuildContext, provision: object) -> URIRef | None:
+    """The provision a glossary term cites: the defining paragraph, or for a statute's "(1) In general" lead-in
+    the subsection it opens ("42 U.S.C. 1395w-25(d)", headed “Provider-sponsored organization” defined)."""
+    if not isinstance(provision, URIRef):
+        return None
+    parent = ctx.graph.value(provision, DCTERMS.isPartOf)
+    if str(ctx.graph.value(provision, DCTERMS.title)) == "In general" and isinstance(parent, URIRef):
+        return parent
+    return provision
 
 
 def _map_statute(ctx: BuildContext, regulatory: dict[str, list[URIRef]],

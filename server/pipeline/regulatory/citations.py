@@ -10,7 +10,7 @@ Rules (README "Regulatory sources"):
 - ``section 1851 of the Act`` → the Social Security Act section's U.S. Code home (1851–1857 → 1395w-21…27,
   1858 → 1395w-27a, 1859 → 1395w-28, and the other sections below); ``42 U.S.C. 1395w-25``;
   ``section 1395w–21(g)(3)(B)(i) of this title``; in the statute ``subsection (d)``, ``paragraph (2)`` and
-  ``subparagraph (B)`` are relative to the current subsection / paragraph.
+  ``subparagraph (B)``, ``clause (i)`` are relative to the current subsection / paragraph / subparagraph.
 """
 
 from __future__ import annotations
@@ -40,7 +40,9 @@ _USC = re.compile(rf"(\d+)\s*U\.\s?S\.\s?C\.\s*(?:§+\s*)?(\d+[a-z]*(?:-\d+[a-z]
 _TITLE = re.compile(rf"sections?\s+(\d{{3,4}}[a-z]*(?:-\d+[a-z]?)?)({_P}*)\s+of\s+this\s+title")
 _PART = re.compile(r"\bpart\s+(\d{3})\s+of\s+this\s+chapter")
 _SUBPART = re.compile(r"\bsubpart\s+([A-Z]{1,2})\s+of\s+this\s+part")
-_USC_REL = re.compile(rf"\b(subsection|paragraph|subparagraph)\s+({_P}+)(?!\s+of\s)")
+_LIST = rf"{_P}+(?:(?:,\s*|\s+)(?:(?:and|or|through)\s+)?{_P}+)*"
+_USC_REL = re.compile(rf"\b(subsection|paragraph|subparagraph|clause)s?\s+({_LIST})(?!\(|\s+of\s+(?!this\b))")
+_USC_OF = re.compile(rf"\b(?:paragraph|subparagraph)s?\s+({_LIST})\s+of\s+subsection\s+({_P})(?!\s+of\s)")
 _ITEM = re.compile(rf"({_P}+)")
 _NUMBER = re.compile(rf"(\d{{3}}\.\d{{1,4}})({_P}*)")
 
@@ -176,10 +178,13 @@ def _expand(items: str) -> list[tuple[str, ...]]:
 
 
 def _usc_relative(text: str, here: Ref) -> list[tuple[int, int, list[Citation]]]:
-    keep = {"subsection": 0, "paragraph": 1, "subparagraph": 2}
-    out: list[tuple[int, int, list[Citation]]] = []
+    keep = {"subsection": 0, "paragraph": 1, "subparagraph": 2, "clause": 3}
     section = Ref("usc", here.title, section=here.section)
+    out = [(m.start(), m.end(), [Citation(section.child(*designators(m.group(2)), *p), m.group(0))
+                                 for p in _expand(m.group(1))]) for m in _USC_OF.finditer(text)]
     for m in _USC_REL.finditer(text):
+        if any(s <= m.start() < e for s, e, _ in out):
+            continue
         depth = keep[m.group(1)]
         if len(here.paras) < depth:
             continue

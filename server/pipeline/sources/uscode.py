@@ -26,6 +26,7 @@ _TITLE = re.compile(r"^#\s*Title\s+(\d+)\s*[—–-]", re.M)
 _SECTION = re.compile(r"^####\s*§\s*([\w-]+)\.\s*(.*)$", re.M)
 _SUBSECTION = re.compile(r"^#####\s*\((\w+)\)\s*(.*)$", re.M)
 _TERM = re.compile(r"\bthe term “([^”]{1,120})”[^.“”]{0,60}?\s+means\b", re.IGNORECASE)
+_LEAD_IN = re.compile(r"^(?:In the case of|With respect to|For purposes of|Subject to|Except as)\b")
 _FUNCTION_WORDS = {"a", "an", "and", "as", "be", "by", "for", "from", "if", "in", "is", "of", "on", "or", "such",
                    "than", "that", "the", "to", "under", "which", "who", "with", "whom", "whose", "are"}
 
@@ -81,7 +82,10 @@ def to_units(lines: list[str], first_line: int) -> list[Unit]:
 
 
 def _is_heading(text: str, following: str) -> bool:
+    """"(1) In general" is a heading; "(vi) In the case of … of clause (iv)" is a lead-in sentence."""
     words = text.split()
+    if _LEAD_IN.match(text) or re.search(r"\([A-Za-z0-9]{1,4}\)", text):
+        return False
     return bool(words) and text.lstrip("“\"")[:1].isupper() and len(words) <= 20 and bool(following) \
         and not text.endswith((".", ";", ":", ",")) and words[-1].lower() not in _FUNCTION_WORDS
 
