@@ -11,7 +11,7 @@ from rdflib import RDF, SKOS, Literal, URIRef
 from server.pipeline.context import BuildContext
 from server.pipeline.diagnostics import SourceLocation
 from server.pipeline.iris import MEDKG, IRIs
-from server.pipeline.linking.genus import genera, link_broader, top_concepts
+from server.pipeline.linking.genus import genera, link_broader, separate_related_from_broader, top_concepts
 from server.pipeline.linking.references import resolve_references
 
 
@@ -45,7 +45,10 @@ def test_the_genus_phrase_is_found(text: str, phrase: str) -> None:
     ("A health plan meets this standard if it pays 60% of costs.", []),  # the phrase runs into a clause
     ("A group of doctors and hospitals.", [("group",)]),  # the genus is "group", not "doctors"
     ("Alimony is money you get from a spouse.", []),  # no article: no genus stated
-    ("An agent or broker is a person who helps you.", [("agent",)]),  # "is a" speaks of another subject
+    ("An agent or broker is a person who helps you.", []),  # one of two: not the genus
+    ("A physician (M.D. or D.O.), nurse practitioner or physician assistant who provides care.", []),
+    ("means a Medicare+Choice plan that pays.", [("Medicare+Choice", "plan")]),  # not "Medicare"
+    ("A non-physician specialist is a provider who trained.", []),  # "is a" speaks of another subject
 ])
 def test_no_genus_beyond_what_the_text_states(text: str, words: list[tuple[str, ...]]) -> None:
     assert [g.words for g in genera(text, {"rider"})] == words
@@ -61,8 +64,13 @@ def test_broader_within_a_scheme_and_broad_match_across_schemes_with_evidence() 
     pso = add(ctx, "medicareplans-glossary", "Provider-Sponsored Organization",
               "Provider-Sponsored Organization refers to a managed care organization operated by providers.")
     ctx.add((pso, SKOS.related, mco))
+    dsnp = add(ctx, "42-cfr-422", "D-SNP", "means a specialized MA local plan for special needs individuals.",
+               MEDKG.RegulatoryConcept, "422.2")
+    ctx.add((dsnp, MEDKG.mentions, ma_plan))  # as a later step may add: MA plan is above D-SNP, two levels up
     link_broader(ctx)
+    separate_related_from_broader(ctx)
     top_concepts(ctx)
+    assert (dsnp, SKOS.broader, local) in ctx.graph and (dsnp, MEDKG.mentions, ma_plan) not in ctx.graph
     assert (local, SKOS.broader, ma_plan) in ctx.graph
     assert (local, MEDKG.broaderEvidence, Literal("means an MA plan", lang="en")) in ctx.graph
     assert (pso, SKOS.broadMatch, mco) in ctx.graph and (pso, SKOS.broader, mco) not in ctx.graph

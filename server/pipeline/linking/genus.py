@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from rdflib import RDF, SKOS, Literal, URIRef
+from rdflib import RDF, SKOS, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ..context import BuildContext
@@ -41,7 +41,9 @@ BAD_END = {"a", "an", "the", "this", "these", "those", "your", "you", "its", "th
            "each", "some", "all", "is", "are", "was", "were", "be", "been", "has", "have", "had", "may", "can",
            "must", "will", "would", "should", "does", "do", "if", "it", "they", "we", "he", "she"}
 MAX_WORDS = 7
-_TOKEN = re.compile(r"[A-Za-z0-9][\w'’]*(?:-[\w'’]+)*|[^\w\s]")
+_TOKEN = re.compile(r"[A-Za-z0-9][\w'’+&]*(?:[-/][\w'’+&]+)*|[^\w\s]")  # "Medicare+Choice" is one word
+_RELATIVE = re.compile(r"\b(?:that|which|who|whom|whose|where)\b")
+_COORDINATION = re.compile(r"\b(?:or|and)\b")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"(])")
 
 
@@ -59,7 +61,7 @@ def noun_phrase(rest: str) -> tuple[list[str], int] | None:
     for i, match in enumerate(tokens):
         token, lower = match.group(0), match.group(0).lower()
         if not token[0].isalnum() or lower in CLEAN_END:
-            return (words, end) if words else None
+            return (words, end) if words and not _coordinated(lower, rest[match.start():]) else None
         if lower in BAD_END or len(words) == MAX_WORDS:
             return None
         if words and _participle_ends(lower, words[-1], tokens[i + 1:i + 2]):
@@ -67,6 +69,17 @@ def noun_phrase(rest: str) -> tuple[list[str], int] | None:
         words.append(token)
         end = match.end()
     return (words, end) if words else None
+
+
+def _coordinated(stop: str, rest: str) -> bool:
+    """"A physician or nurse", "a physician (M.D.), nurse practitioner or physician assistant who …": the genus is
+    one of several, so it is not the genus."""
+    if stop in {"or", "and"}:
+        return True
+    if stop not in {",", "("}:
+        return False
+    clause = _RELATIVE.split(rest, maxsplit=1)[0]
+    return bool(_COORDINATION.search(clause.split(".")[0] if stop == "," else clause))
 
 
 def _participle_ends(lower: str, previous: str, following: list[re.Match[str]]) -> bool:
@@ -95,9 +108,10 @@ def genera(text: str, labels: set[str]) -> Iterator[Genus]:
 
 
 def _names_subject(subject: str, labels: set[str]) -> bool:
-    """"X is a …" counts only when X is the concept itself (one of its labels, or a part of one)."""
+    """"X is a …" counts only when X names the concept itself (a label, or the start of one: "A rider is …")."""
     key = normalize_label(re.sub(r"^(?:an?|the)\s+", "", subject.strip(), flags=re.IGNORECASE))
-    return bool(key) and any(key == label or key in label or label in key for label in labels)
+    return bool(key) and any(key == label or label.startswith(key + " ") or key.startswith(label + " ")
+                             for label in labels)
 
 
 def candidates(words: tuple[str, ...]) -> Iterator[str]:
@@ -154,19 +168,42 @@ def _add_broader(ctx: BuildContext, concept: URIRef, target: URIRef, genus: Genu
     same_scheme = bool(set(ctx.graph.objects(concept, SKOS.inScheme)) & set(ctx.graph.objects(target,
                                                                                               SKOS.inScheme)))
     prop = SKOS.broader if same_scheme else SKOS.broadMatch
-    if concept in ctx.graph.transitive_objects(target, SKOS.broader):
+    if concept == target or concept in _ancestors(ctx.graph, target):
         ctx.diagnostics.info("genus.cycle", f"genus {genus.phrase!r} would make a cycle; no link made",
                              location or SourceLocation("(graph)"), str(concept))
         return
-    for related in ((concept, SKOS.related, target), (target, SKOS.related, concept)):
-        if related in ctx.graph:  # SKOS keeps related and broader apart: the genus is the more precise link
-            ctx.graph.remove(related)
-            ctx.provenance.pop(related, None)
-            name = prop.n3(ctx.graph.namespace_manager)
-            ctx.diagnostics.info("genus.replaces-related", f"skos:related replaced by {name} from the genus "
-                                 f"{genus.phrase!r}", location or SourceLocation("(graph)"), str(concept))
     ctx.add((concept, prop, target), location)
     ctx.add((concept, MEDKG.broaderEvidence, Literal(genus.phrase, lang="en")), location)
+
+
+def _ancestors(graph: Graph, concept: URIRef) -> set[Node]:
+    """Every concept above ``concept`` through skos:broader or skos:broadMatch (or their inverses)."""
+    seen: set[Node] = set()
+    todo: list[Node] = [concept]
+    while todo:
+        current = todo.pop()
+        for above in [*graph.objects(current, SKOS.broader), *graph.objects(current, SKOS.broadMatch),
+                      *graph.subjects(SKOS.narrower, current), *graph.subjects(SKOS.narrowMatch, current)]:
+            if above not in seen:
+                seen.add(above)
+                todo.append(above)
+    return seen
+
+
+def separate_related_from_broader(ctx: BuildContext) -> None:
+    """SKOS S27: a concept is never related to (nor mentions) a concept above it; the broader link says more.
+
+    Runs after every link step, since some add skos:related or medkg:mentions after the genus links are made."""
+    graph = ctx.graph
+    for concept in sorted(c for c in graph.subjects(RDF.type, SKOS.Concept) if isinstance(c, URIRef)):
+        for above in sorted(_ancestors(graph, concept) - {concept}, key=lambda n: n.n3()):
+            for prop in (SKOS.related, MEDKG.mentions):
+                for triple in ((concept, prop, above), (above, prop, concept)):
+                    if triple in graph:
+                        graph.remove(triple)
+                        location = ctx.provenance.pop(triple, None) or SourceLocation("(graph)")
+                        ctx.diagnostics.info("link.related-above", f"{prop.n3(graph.namespace_manager)} to a "
+                                             "broader concept dropped (SKOS S27)", location, str(concept))
 
 
 def top_concepts(ctx: BuildContext) -> None:
