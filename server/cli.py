@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import serve
+from . import serve, validate_cli
 from .pipeline.build import EXIT_INPUT, EXIT_OK, build
 from .pipeline.diagnostics import InputError
 from .pipeline.iris import DEFAULT_BASE
@@ -86,6 +86,8 @@ COMMANDS: list[Command] = [
             _run_stats),
     Command("serve", "serve a build (SPARQL endpoint, linked data) under a production server", serve.configure,
             serve.run),
+    Command("validate", "validate RDF files (Turtle, RDF/XML, JSON-LD, N-Triples) against medkg's SHACL shapes",
+            validate_cli.configure, validate_cli.run),
 ]
 
 

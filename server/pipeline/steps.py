@@ -25,13 +25,17 @@ OutputStep = Callable[[BuildContext, Path, OutputOptions], None]
 
 def link_steps() -> list[LinkStep]:
     """Cross-source linking, in dependency order."""
-    from .linking.genus import link_broader, top_concepts
+    from .linking.genus import link_broader, separate_related_from_broader, top_concepts
     from .linking.mapping import link_regulatory
     from .linking.references import resolve_references
 
-    return [resolve_references, link_broader, top_concepts, link_regulatory]
+    # the last two tidy up after every step that adds links: SKOS S27, then the top of each hierarchy
+    return [resolve_references, link_broader, link_regulatory, separate_related_from_broader, top_concepts]
 
 
 def output_steps() -> list[OutputStep]:
     """Work on the staged output (inference, the validation gate)."""
-    return []
+    from .inference import infer_step
+    from .validation import validate_step
+
+    return [infer_step, validate_step]

@@ -1,0 +1,117 @@
+"""The gate in the build: reports that point at the source line, exit codes, the rejected build's reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+
+from server.pipeline.build import EXIT_DATA, EXIT_OK, build, exit_code
+from server.pipeline.context import BuildContext
+from server.pipeline.diagnostics import SourceLocation
+from server.pipeline.iris import IRIs
+from server.pipeline.shacl_sparql import SH
+from server.pipeline.steps import OutputOptions, output_steps
+from server.pipeline.validation import rejected_folder, validate_step
+
+EXAMPLES = Path(__file__).parent / "shapes"
+EX = "https://example.org/"
+
+
+def context_from(*examples: Path) -> BuildContext:
+    """A build context holding the example graphs, each triple located at a made-up line of 'src.txt'."""
+    ctx = BuildContext(IRIs())
+    graph = Graph()
+    for path in examples:
+        graph.parse(path)
+    for line, triple in enumerate(sorted(graph), start=1):
+        ctx.add(triple, SourceLocation("src.txt", line))
+    return ctx
+
+
+def gate(ctx: BuildContext, folder: Path, strict: bool = False) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for step in output_steps():
+        step(ctx, folder, OutputOptions(strict=strict))
+
+
+def test_output_steps_run_inference_then_validation() -> None:
+    assert [s.__name__ for s in output_steps()] == ["infer_step", "validate_step"]
+
+
+def test_violation_fails_the_build_and_points_at_the_source_line(tmp_path: Path) -> None:
+    ctx = context_from(EXAMPLES / "base.ttl", EXAMPLES / "s13-pref-not-alt" / "invalid.ttl")
+    gate(ctx, tmp_path / "out")
+    errors = [d for d in ctx.diagnostics.errors if d.code == "shacl.s13-pref-not-alt"]
+    assert len(errors) == 1
+    offending = (URIRef(EX + "hmo"), URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"))
+    expected = next(loc for (s, p, o), loc in ctx.provenance.items() if (s, p) == offending)
+    assert errors[0].location == expected
+    assert "Health maintenance organization" in errors[0].message and EX + "hmo" in errors[0].message
+    assert exit_code(ctx, strict=False) == EXIT_DATA
+    text = (tmp_path / "out" / "validation.txt").read_text(encoding="utf-8")
+    assert f"<{EX}hmo>" in text and "SKOS S13" in text and str(expected) in text
+    report = Graph().parse(tmp_path / "out" / "validation.ttl")
+    assert set(report.objects(None, SH.sourceShape)) == {URIRef("https://w3id.org/medkg/shapes/s13-pref-not-alt")}
+
+
+def test_warning_fails_only_under_strict(tmp_path: Path) -> None:
+    ctx = context_from(EXAMPLES / "base.ttl", EXAMPLES / "concept-definition-complete" / "invalid.ttl")
+    gate(ctx, tmp_path)
+    assert [d.code for d in ctx.diagnostics.warnings] == ["shacl.concept-definition-complete"]
+    assert not ctx.diagnostics.errors
+    assert exit_code(ctx, strict=False) == EXIT_OK
+    assert exit_code(ctx, strict=True) == EXIT_DATA
+
+
+def test_notes_are_counted_not_listed(tmp_path: Path) -> None:
+    ctx = context_from(EXAMPLES / "base.ttl", EXAMPLES / "concept-orphan" / "invalid.ttl")
+    gate(ctx, tmp_path)
+    notes = ctx.diagnostics.of("info")
+    assert [d.code for d in notes] == ["shacl.concept-orphan"] and "1 note" in notes[0].message
+    assert exit_code(ctx, strict=True) == EXIT_OK
+    assert f"<{EX}pso>" in (tmp_path / "validation.txt").read_text(encoding="utf-8")
+
+
+def test_conforming_graph_writes_an_empty_report(tmp_path: Path) -> None:
+    ctx = context_from(EXAMPLES / "base.ttl")
+    gate(ctx, tmp_path)
+    assert not list(ctx.diagnostics)
+    report = Graph().parse(tmp_path / "validation.ttl")
+    assert (None, SH.conforms, None) in report and not list(report.objects(None, SH.result))
+    assert (tmp_path / "inferred.ttl").is_file()
+
+
+def test_rejected_build_keeps_its_reports_beside_the_output(tmp_path: Path) -> None:
+    staging = tmp_path / ".full.abcd1234"
+    assert rejected_folder(staging) == tmp_path / "full.rejected"
+    assert rejected_folder(tmp_path / "full") is None
+    bad = context_from(EXAMPLES / "base.ttl", EXAMPLES / "no-broader-cycle" / "invalid.ttl")
+    gate(bad, staging)
+    assert "no-broader-cycle" in (tmp_path / "full.rejected" / "validation.txt").read_text(encoding="utf-8")
+    good = context_from(EXAMPLES / "base.ttl")
+    validate_step(good, staging, OutputOptions())
+    assert not (tmp_path / "full.rejected").exists(), "a passing build removes the stale rejected report"
+
+
+def test_real_build_runs_the_gate(root: Path, tmp_path: Path) -> None:
+    """The shipped seeds through ``medkg build``: every SHACL result carries a real file:line."""
+    result = build([root / "data"], tmp_path / "out", progress=lambda _m: None)
+    folder = tmp_path / "out" if result.written else tmp_path / "out.rejected"
+    assert (folder / "validation.txt").is_file()
+    shacl = [d for d in result.diagnostics if d.code.startswith("shacl.") and d.severity != "info"]
+    assert all(d.location.file.startswith("data/") and d.location.line for d in shacl)
+    assert result.written == (result.exit_code != EXIT_DATA)
+    if result.written:
+        assert (folder / "inferred.ttl").is_file()
+
+
+@pytest.mark.parametrize("name", ["validation.ttl", "validation.txt", "inferred.ttl"])
+def test_gate_output_is_deterministic(tmp_path: Path, name: str) -> None:
+    texts = []
+    for run in ("a", "b"):
+        ctx = context_from(EXAMPLES / "base.ttl", EXAMPLES / "s46-exact-match-disjoint" / "invalid.ttl")
+        gate(ctx, tmp_path / run)
+        texts.append((tmp_path / run / name).read_text(encoding="utf-8"))
+    assert texts[0] == texts[1]
