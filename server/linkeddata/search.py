@@ -60,15 +60,16 @@ class Hit:
 class SearchIndex:
     def __init__(self, entries: list[Entry], labels: dict[str, str] | None = None) -> None:
         self.entries = entries
+        self.label_entries = [e for e in entries if e.kind != "definition"]
         self.labels = labels or {}
 
-    def search(self, query: str, limit: int = 50, lang: str | None = None) -> list[Hit]:
+    def search(self, query: str, limit: int = 50, lang: str | None = None, labels_only: bool = False) -> list[Hit]:
         """The best hit per concept, best concepts first."""
         q = fold(query)
         if not q:
             return []
         best: dict[str, tuple[int, int, int, str, Entry]] = {}
-        for entry in self.entries:
+        for entry in self.label_entries if labels_only else self.entries:
             if lang and entry.lang and entry.lang != lang:
                 continue
             rank = _rank(entry, q)
@@ -83,7 +84,7 @@ class SearchIndex:
 
     def suggest(self, query: str, limit: int = 10, lang: str | None = None) -> list[Hit]:
         """Label matches only (no definitions): what an autocomplete box shows while someone types."""
-        return [hit for hit in self.search(query, limit * 2, lang) if hit.rank < 5][:limit]
+        return self.search(query, limit, lang, labels_only=True)
 
 
 def _rank(entry: Entry, q: str) -> int | None:
