@@ -95,3 +95,10 @@ def test_statute_paragraph_of_another_subsection() -> None:
         "42 U.S.C. 1395w-28(f)(2)", "42 U.S.C. 1395w-28(f)(3)", "42 U.S.C. 1395w-28(f)(4)"]
     assert labels("described in clause (ii) of this", Ref("usc", "42", section="1395w-23").child("a", "1", "C")) == [
         "42 U.S.C. 1395w-23(a)(1)(C)(ii)"]
+
+
+def test_other_laws_are_recognised_and_reported() -> None:
+    cites, missed = extract("a controlled group of corporations under section 1563 of the Internal Revenue Code of "
+                            "1986; or an affiliated service group under section 414 of that Code.", HERE)
+    assert cites == []
+    assert [m.text for m in missed] == ["section 1563 of the Internal Revenue Code of 1986", "section 414 of that Code"]

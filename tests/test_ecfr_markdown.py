@@ -119,3 +119,31 @@ def test_printed_and_ecfr_text_merge_on_the_same_provisions(folder: Path) -> Non
     assert (section, MEDKG.incompleteText, None) not in g
     assert g.value(section, DCTERMS.isPartOf) == IRI.cfr("42", "422", "subpart-H")
     assert len(list(g.objects(section, DCTERMS.title))) == 1
+
+
+def test_formats_are_detected_from_content(folder: Path) -> None:
+    from server.pipeline.formats import InputFile, detect_format
+    from server.pipeline.sources import load_formats
+
+    load_formats()
+    chunk = shared_path("data", "uscode-title42-partC", "chunck-7538.md")
+    cases = [(p, "ecfr-markdown") for p in sorted(folder.rglob("*.md"))]
+    cases += [(SEED, "cfr-print"), (chunk, "uscode-markdown")]
+    for path, name in cases:
+        fmt = detect_format(InputFile(path, path.name, path.read_text(encoding="utf-8")))
+        assert fmt is not None and fmt.name == name, path
+    glossary = SEED.parent / "glossary-provider-sponsored-organization.txt"
+    fmt = detect_format(InputFile(glossary, glossary.name, glossary.read_text(encoding="utf-8")))
+    assert fmt is not None and fmt.name not in {"ecfr-markdown", "cfr-print", "uscode-markdown"}
+
+
+def test_a_file_without_a_section_heading_is_an_error_and_the_others_are_built(folder: Path, tmp_path: Path) -> None:
+    from server.pipeline.build import assemble
+
+    bad = tmp_path / "section-422.999.md"
+    bad.write_text("Just a paragraph.\n\n*Term* means something.\n", encoding="utf-8")
+    good = next(folder.rglob("section-422.561.md"))
+    ctx = assemble([bad, good], forced="ecfr-markdown", progress=lambda _m: None)
+    errors = [d for d in ctx.diagnostics.errors if d.code == "ecfr.heading"]
+    assert len(errors) == 1 and errors[0].location.file.endswith("section-422.999.md") and errors[0].location.line == 1
+    assert (IRI.concept("42-cfr-422", "Grievance", scope="422.561"), RDF.type, MEDKG.RegulatoryConcept) in ctx.graph

@@ -38,6 +38,9 @@ _ACT = re.compile(rf"sections?\s+(\d{{4}}(?:[A-Z]-\d+)?{_P}*(?:(?:,\s*|\s+)(?:(?
                   rf"\d{{4}}(?:[A-Z]-\d+)?{_P}*)*)\s+of\s+the\s+(?:Social\s+Security\s+)?Act\b")
 _USC = re.compile(rf"(\d+)\s*U\.\s?S\.\s?C\.\s*(?:§+\s*)?(\d+[a-z]*(?:-\d+[a-z]?)?)({_P}*)")
 _TITLE = re.compile(rf"sections?\s+(\d{{3,4}}[a-z]*(?:-\d+[a-z]?)?)({_P}*)\s+of\s+this\s+title")
+_OTHER_LAW = re.compile(rf"sections?\s+(\d+[A-Za-z]?{_P}*(?:(?:,\s*|\s+)(?:(?:and|or)\s+)?\d+[A-Za-z]?{_P}*)*)\s+of\s+"
+                        r"(?:the\s+)?(Internal Revenue Code(?: of 1986)?|that Code|such Code|"
+                        r"the Public Health Service Act)")
 _PART = re.compile(r"\bpart\s+(\d{3})\s+of\s+this\s+chapter")
 _SUBPART = re.compile(r"\bsubpart\s+([A-Z]{1,2})\s+of\s+this\s+part")
 _LIST = rf"{_P}+(?:(?:,\s*|\s+)(?:(?:and|or|through)\s+)?{_P}+)*"
@@ -76,7 +79,7 @@ def extract(text: str, here: Ref) -> tuple[list[Citation], list[Unresolved]]:
     found: list[Citation] = []
     missed: list[Unresolved] = []
     spans: list[tuple[int, int]] = []
-    for finder in (_cfr, _usc_code, _usc_title, _act, _parts):
+    for finder in (_cfr, _usc_code, _usc_title, _act, _parts, _other_law):
         for start, end, cites, misses in finder(text, here):
             if not any(s <= start < e for s, e in spans):
                 spans.append((start, end))
@@ -128,6 +131,12 @@ def _act(text: str, here: Ref) -> list[Finding]:
             cites.append(Citation(Ref("usc", "42", section=usc).child(*designators(paras)), m.group(0)))
         out.append((m.start(), m.end(), cites, misses))
     return out
+
+
+def _other_law(text: str, here: Ref) -> list[Finding]:
+    """Other laws (the Internal Revenue Code) are recognised and reported: medkg holds no provisions for them."""
+    return [(m.start(), m.end(), [], [Unresolved(m.group(0), f"{m.group(2)} is not a source medkg models")])
+            for m in _OTHER_LAW.finditer(text)]
 
 
 def _parts(text: str, here: Ref) -> list[Finding]:
