@@ -46,6 +46,7 @@ def test_the_concept_page_shows_everything_the_graph_knows(client: FlaskClient) 
     for suffix in (".ttl", ".jsonld", ".rdf", ".nt"):
         assert f'href="{PSO_PATH}{suffix}"' in html
     assert "inferred" in html  # the inferred skos:related is marked
+    assert "data/glossary-provider-sponsored-organization.txt:2, 8" in html  # from provenance.tsv
 
 
 def test_the_neighbourhood_picture_is_svg_with_links(client: FlaskClient) -> None:
@@ -157,6 +158,14 @@ def test_search_by_language(client: FlaskClient) -> None:
     assert spanish and all(hit["lang"] in ("es", "") for hit in spanish)
     assert client.get("/search.json?q=doctors&lang=es").get_json()["results"] == []
     assert client.get("/search.json?q=doctors&lang=en").get_json()["results"][0]["iri"] == PSO
+
+
+def test_source_locations_are_summarized_per_file() -> None:
+    from server.linkeddata.pages import summarize_locations
+    many = [f"a.txt:{n}" for n in range(12, 0, -1)] + ["b.md:3", "notes"]
+    assert summarize_locations(many) == ["a.txt:1, 2, 3, 4, 5, 6, 7, 8 (+4 more)", "b.md:3", "notes"]
+    assert summarize_locations([f"f{n}.txt:1" for n in range(9)], files=2) == ["f0.txt:1", "f1.txt:1",
+                                                                                "and 7 more files"]
 
 
 def test_fold_is_case_and_accent_insensitive() -> None:

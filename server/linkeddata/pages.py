@@ -63,8 +63,26 @@ def common_context(facts: Facts) -> dict[str, Any]:
         "iri": iri, "title": site.label(iri), "types": facts.values(RDF.type),
         "formats": [{"name": f.name, "media_type": f.media_type, "href": local + f.suffix} for f in RDF_DOC_FORMATS],
         "statements": facts.statements(), "incoming": facts.incoming_statements(),
-        "locations": site.provenance.get(iri, []),
+        "locations": summarize_locations(site.provenance.get(iri, [])),
     }
+
+
+def summarize_locations(locations: list[str], files: int = 6, lines: int = 8) -> list[str]:
+    """``file:1, 14, 24 (+3 more)`` per input file, a few files at most: a scheme has a line per member."""
+    by_file: dict[str, list[str]] = {}
+    for location in locations:
+        path, colon, line = location.rpartition(":")
+        if not colon or not line.isdigit():
+            path, line = location, ""
+        by_file.setdefault(path, []).append(line)
+    rows = []
+    for path, found in sorted(by_file.items())[:files]:
+        numbers = sorted({n for n in found if n}, key=int)
+        more = f" (+{len(numbers) - lines} more)" if len(numbers) > lines else ""
+        rows.append(path + (":" + ", ".join(numbers[:lines]) + more if numbers else ""))
+    if len(by_file) > files:
+        rows.append(f"and {len(by_file) - files} more files")
+    return rows
 
 
 def concept_context(facts: Facts) -> dict[str, Any]:
@@ -136,13 +154,15 @@ def provision_context(facts: Facts) -> dict[str, Any]:
         parent = closest(chain)
         parents.insert(0, value(facts.site, parent))
         chain = _parents(facts.site, parent)
+    defines = facts.linked((MEDKG.defines,), (MEDKG.definedIn,))
+    defined = {v.iri for v in defines}
+    cited_by = facts.linked((MEDKG.citedBy,), (MEDKG.cites, MEDKG.regulatoryCitation))
     return {
         "citation_label": facts.texts(MEDKG.citationLabel), "heading": facts.texts(DCTERMS.title),
         "text": facts.texts(MEDKG.text), "official": facts.values(MEDKG.officialPage), "parents": parents,
-        "children": facts.linked((DCTERMS.hasPart,), (DCTERMS.isPartOf,)),
-        "defines": facts.linked((MEDKG.defines,), (MEDKG.definedIn,)),
+        "children": facts.linked((DCTERMS.hasPart,), (DCTERMS.isPartOf,)), "defines": defines,
         "cites": facts.linked((MEDKG.cites,), (MEDKG.citedBy,)),
-        "cited_by": facts.linked((MEDKG.citedBy,), (MEDKG.cites, MEDKG.regulatoryCitation)),
+        "cited_by": [v for v in cited_by if v.iri not in defined],  # defining is shown above, not as citing
         "history": fr_history(facts),
     }
 
