@@ -60,6 +60,7 @@ def test_broken_yaml_front_matter_names_its_line(tmp_path: Path, capsys: pytest.
     assert code == 2
     [reported] = [row for row in err.splitlines() if ": error: " in row]
     assert "0100-01-01-bad.md:3: error: broken YAML front matter: while scanning a quoted scalar" in reported
+    assert "warning: no LICENSE.txt with a licence URL beside the glossary; taking HealthCare.gov's" in err
     assert (concept("healthcare-gov-glossary", "good"), SKOS.prefLabel, None) in written(tmp_path / "out")
 
 

@@ -136,6 +136,8 @@ def test_a_file_holds_many_records(tmp_path: Path) -> None:
     assert labels == {"hmo": "Health Maintenance Organization", "ma-plan": "Medicare Advantage Plan",
                       "copay": "Copay"}
     assert (concept("example-glossary", "hmo"), SKOS.altLabel, en("HMO")) in ctx.graph
+    scheme = URIRef(BASE + "scheme/example-glossary")  # no source_url: the publisher's domain is its site
+    assert set(ctx.graph.objects(scheme, DCTERMS.source)) == {URIRef("https://example.org/")}
     assert not ctx.diagnostics.errors
 
 

@@ -159,6 +159,12 @@ def scheme_slug(publisher: str) -> str:
     return slugify(_DOMAIN_SUFFIX.sub("", publisher.strip())) + "-glossary"
 
 
+def publisher_site(publisher: str) -> list[str]:
+    """"MedicarePlans.com" → ["https://medicareplans.com/"]: a publisher named by its domain names its site."""
+    name = publisher.strip().lower()
+    return [f"https://{name}/"] if _DOMAIN_SUFFIX.search(name) and is_url(f"https://{name}/") else []
+
+
 def parse(items: Sequence[InputFile], ctx: BuildContext) -> None:
     records: list[Record] = []
     for item in items:
@@ -175,7 +181,10 @@ def parse(items: Sequence[InputFile], ctx: BuildContext) -> None:
 
 def build_scheme(publisher: str, records: list[Record], ctx: BuildContext) -> None:
     slug = scheme_slug(publisher)
-    sources = sorted({u for r in records if (u := r.first("source_url")) and is_url(u)})
+    sources = sorted({u for r in records if (u := r.first("source_url")) and is_url(u)}) or publisher_site(publisher)
+    if not sources:
+        ctx.diagnostics.warning("records.no-source", f"no record of {publisher!r} has a source_url and the "
+                                "publisher is not a web domain: the scheme has no source", records[0].loc())
     scheme = add_scheme(ctx, SchemeInfo(slug, f"{publisher} glossary", publisher, None, tuple(sources)),
                         records[0].loc())
     digest = hashlib.sha256(repr(sorted(r.content() for r in records)).encode()).hexdigest()[:16]

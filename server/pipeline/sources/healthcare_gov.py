@@ -21,7 +21,7 @@ from ..context import BuildContext
 from ..diagnostics import Diagnostics, SourceLocation
 from ..formats import InputFile, SourceFormat, register
 from ..iris import MEDKG, slugify
-from .glossary_common import SchemeInfo, add_collection, add_concept, add_scheme, labels_for, license_iri
+from .glossary_common import LICENSES, SchemeInfo, add_collection, add_concept, add_scheme, labels_for, license_iri
 from .markdown_text import links, plain_text
 
 SCHEME = "healthcare-gov-glossary"
@@ -176,9 +176,10 @@ def _scheme_info(items: Sequence[InputFile], diagnostics: Diagnostics) -> Scheme
         match = _URL_IN_TEXT.search(path.read_text(encoding="utf-8", errors="replace"))
         if match:
             licence = license_iri(match.group(0).replace("http://creativecommons.org", "https://creativecommons.org"))
-    if licence is None:
-        diagnostics.warning("hcgov.no-license", "no LICENSE.txt with a licence URL beside the glossary",
-                            SourceLocation(str(path)))
+    if licence is None:  # the glossary is a U.S. Government work that CMS released under the Public Domain Mark
+        licence = URIRef(LICENSES["pdm-1.0"])
+        diagnostics.warning("hcgov.no-license", "no LICENSE.txt with a licence URL beside the glossary; "
+                            f"taking HealthCare.gov's published terms, {licence}", SourceLocation(str(path)))
     return SchemeInfo(SCHEME, "HealthCare.gov glossary", PUBLISHER, licence, (SITE,))
 
 
