@@ -84,7 +84,12 @@ def emit_definition(ctx: BuildContext, scheme: str, definition: Definition, prov
         ctx.diagnostics.warning("definition.incomplete", f"the definition of {definition.term!r} is cut off by "
                                 "the end of the input; kept as found and flagged", loc)
     ctx.add_all(triples, loc)
+    _cite(ctx, concept, definition)
+    return concept
+
+
+def _cite(ctx: BuildContext, concept: URIRef, definition: Definition) -> None:
+    """The provisions a definition refers to are cited by the concept too."""
     cites, _ = extract(definition.text, definition.ref)
     for cite in cites:
-        ctx.add((concept, MEDKG.cites, emit(ctx, cite.ref, loc)), loc)
-    return concept
+        ctx.add((concept, MEDKG.cites, emit(ctx, cite.ref, definition.location)), definition.location)

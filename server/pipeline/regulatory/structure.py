@@ -126,39 +126,54 @@ def place(stack: Stack, designator: str, order: tuple[str, ...], floor: int = 0)
 
 def build_tree(units: list[Unit], order: tuple[str, ...], base: Stack | None = None) -> Tree:
     """Place the units of one section (``base``: designators given by a heading, e.g. a U.S. Code subsection)."""
-    stack: Stack = list(base or [])
-    floor = len(stack)
-    root = tuple(d for _, d in stack)
-    paras: dict[tuple[str, ...], Para] = {root: Para(root, units[0].line if units else 0)}
-    entries: list[Entry] = []
-    entry: Entry | None = None
-    entry_depth = 0
-    current = paras[root]
+    builder = _Builder(order, list(base or []), units[0].line if units else 0)
     for unit in units:
-        new = place(stack, unit.designator, order, floor) if unit.designator else None
+        builder.add(unit)
+    return builder.tree()
+
+
+class _Builder:
+    """The state of ``build_tree``: the designator stack, the paragraph being filled and the open entry."""
+
+    def __init__(self, order: tuple[str, ...], stack: Stack, line: int) -> None:
+        self.order, self.stack, self.floor = order, stack, len(stack)
+        root = tuple(d for _, d in stack)
+        self.paras: dict[tuple[str, ...], Para] = {root: Para(root, line)}
+        self.current = self.paras[root]
+        self.entries: list[Entry] = []
+        self.entry: Entry | None = None
+        self.entry_depth = 0
+
+    def add(self, unit: Unit) -> None:
+        new = place(self.stack, unit.designator, self.order, self.floor) if unit.designator else None
         if unit.entry:
-            stack = stack[:entry_depth] if entry else stack
-            entry_depth = len(stack)
-            entry = Entry(tuple(d for _, d in stack), unit.line, [unit.text])
-            entries.append(entry)
+            self._open_entry(unit)
         elif new is None:
             lead = f"({unit.designator}) " if unit.designator else ""
-            _append(entry, current, lead + unit.text)
+            (self.entry.parts if self.entry is not None else self.current.parts).append(lead + unit.text)
         else:
-            if entry is not None and len(new) <= entry_depth:
-                entry = None
-            stack = new
-            if entry is not None:
-                entry.parts.append(f"({unit.designator}) {unit.text}".strip())
-            else:
-                path = tuple(d for _, d in stack)
-                current = paras.setdefault(path, Para(path, unit.line, unit.heading))
-                current.parts.append(unit.text)
-    return Tree(paras, entries, current.path, entry is not None)
+            self._designated(unit, new)
 
+    def _open_entry(self, unit: Unit) -> None:
+        # a new entry closes the previous one: its sub-paragraphs end where the entry began
+        self.stack = self.stack[:self.entry_depth] if self.entry else self.stack
+        self.entry_depth = len(self.stack)
+        self.entry = Entry(tuple(d for _, d in self.stack), unit.line, [unit.text])
+        self.entries.append(self.entry)
 
-def _append(entry: Entry | None, current: Para, text: str) -> None:
-    (entry.parts if entry is not None else current.parts).append(text)
+    def _designated(self, unit: Unit, new: Stack) -> None:
+        if self.entry is not None and len(new) <= self.entry_depth:
+            self.entry = None  # a designator at the entry's level or above ends the definitions list
+        self.stack = new
+        if self.entry is not None:
+            self.entry.parts.append(f"({unit.designator}) {unit.text}".strip())
+            return
+        path = tuple(d for _, d in new)
+        self.current = self.paras.setdefault(path, Para(path, unit.line, unit.heading))
+        self.current.parts.append(unit.text)
+
+    def tree(self) -> Tree:
+        return Tree(self.paras, self.entries, self.current.path, self.entry is not None)
 
 
 _MIDLINE = re.compile(r"(?:(?<=\.)|(?<=\.\*)|(?<=:\*)|(?<=—)|(?<= -))\s*(?=\((?:1|i|A|a)\)\s*[A-Z*(])")

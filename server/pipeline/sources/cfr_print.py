@@ -156,17 +156,23 @@ def _step(state: _State, lines: list[str], i: int, ctx: BuildContext) -> int:
         state.section = _Open(m.group(1), heading.rstrip(". "), i + 1)
         return nxt
     if _EDITORIAL.match(line) or (line.startswith("[") and " FR " in line):
-        text, nxt = _block(lines, i, "]" if line.startswith("[") else "")
-        loc = SourceLocation(state.item.display, i + 1)
-        if line.startswith("["):
-            _note(state, text, loc, ctx)
-        elif state.section is not None:
-            state.section.editorial.append((text, loc))
-        else:
-            state.subpart_notes.append((text, loc))
-        return nxt
+        return _read_note(state, lines, i, ctx)
     (state.section.body if state.section else state.before).append((i + 1, lines[i]))
     return i + 1
+
+
+def _read_note(state: _State, lines: list[str], i: int, ctx: BuildContext) -> int:
+    """A bracketed source note (to the open section) or an EDITORIAL NOTE (to the section or the subpart)."""
+    source = lines[i].strip().startswith("[")
+    text, nxt = _block(lines, i, "]" if source else "")
+    loc = SourceLocation(state.item.display, i + 1)
+    if source:
+        _note(state, text, loc, ctx)
+    elif state.section is not None:
+        state.section.editorial.append((text, loc))
+    else:
+        state.subpart_notes.append((text, loc))
+    return nxt
 
 
 def _wrapped(first: str, lines: list[str], i: int) -> tuple[str, int]:
