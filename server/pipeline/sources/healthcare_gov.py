@@ -85,8 +85,14 @@ def detect(item: InputFile) -> bool:
     return front is not None and any(_FRONT_MARKER.match(line) for line in front[0])
 
 
-def is_spanish_twin(item: InputFile) -> bool:
+def is_spanish(item: InputFile) -> bool:
     return item.path.parent.name == "es"
+
+
+def is_spanish_twin(item: InputFile) -> bool:
+    """A Spanish file is read with its English twin (``../same name``); one without a twin is an input itself,
+    so that the build can say it has no English entry."""
+    return is_spanish(item) and (item.path.parent.parent / item.path.name).is_file()
 
 
 def read_entry(item: InputFile, diagnostics: Diagnostics) -> Entry | None:
@@ -129,11 +135,14 @@ def read_twin(entry: Entry, diagnostics: Diagnostics) -> Entry | None:
 
 
 def parse(items: Sequence[InputFile], ctx: BuildContext) -> None:
+    for item in sorted((i for i in items if is_spanish(i)), key=lambda i: i.display):
+        ctx.diagnostics.warning("hcgov.orphan-twin", "Spanish entry has no English twin; left out",
+                                SourceLocation(item.display, 1))
+    items = [i for i in items if not is_spanish(i)]
     entries = [e for item in sorted(items, key=lambda i: i.display) if (e := read_entry(item, ctx.diagnostics))]
     entries = [e for e in entries if _has_text(e, ctx.diagnostics)]
     for entry in entries:
         entry.twin = read_twin(entry, ctx.diagnostics)
-    _report_orphans(items, ctx.diagnostics)
     if not entries:
         return
     scheme = add_scheme(ctx, _scheme_info(items, ctx.diagnostics), entries[0].loc())
@@ -155,18 +164,6 @@ def _has_text(entry: Entry, diagnostics: Diagnostics) -> bool:
     else:
         return True
     return False
-
-
-def _report_orphans(items: Sequence[InputFile], diagnostics: Diagnostics) -> None:
-    """A Spanish file whose English twin is not among the inputs is read by nobody: say so."""
-    english = {(i.path.parent, i.path.name) for i in items}
-    shown = {i.path.parent: Path(i.display).parent for i in items}
-    for folder in sorted(shown):
-        spanish = sorted((folder / "es").glob("*.md")) if (folder / "es").is_dir() else []
-        for path in spanish:
-            if (folder, path.name) not in english:
-                diagnostics.warning("hcgov.orphan-twin", "Spanish entry has no English twin; left out",
-                                    SourceLocation(str(shown[folder] / "es" / path.name), 1))
 
 
 def _scheme_info(items: Sequence[InputFile], diagnostics: Diagnostics) -> SchemeInfo:
