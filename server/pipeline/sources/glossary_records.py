@@ -77,6 +77,7 @@ def split_records(item: InputFile, diagnostics: Diagnostics) -> list[Record]:
     records: list[Record] = []
     lines = item.text.splitlines()
     in_header = False
+    stray: int | None = None
     for i, raw in enumerate(lines):
         number, text = i + 1, raw.strip()
         at_key = in_header and len(records[-1].header) % 2 == 0 and text == "- term"
@@ -84,8 +85,9 @@ def split_records(item: InputFile, diagnostics: Diagnostics) -> list[Record]:
             records.append(Record(item.display, number))
             in_header = True
         if not records:
-            if text:
-                diagnostics.warning("records.stray", "text before the first record is ignored",
+            if text and stray is None:
+                stray = number
+                diagnostics.warning("records.stray", "text before the first record (from here) is ignored",
                                     SourceLocation(item.display, number))
             continue
         if in_header and (text.startswith("- ") or text == "-"):
