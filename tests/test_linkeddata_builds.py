@@ -4,6 +4,8 @@ dumps work on real data."""
 from __future__ import annotations
 
 import json
+import re
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -66,7 +68,8 @@ def check_negotiation(client: FlaskClient, path: str) -> None:
         assert response.status_code == 303 and response.headers["Location"] == path + fmt.suffix, (path, fmt)
 
 
-def check_documents(client: FlaskClient, iri: str, path: str, parse: tuple[str, ...]) -> None:
+def check_documents(client: FlaskClient, iri: str, path: str, parse: tuple[str, ...],
+                    links: set[str] | None = None) -> None:
     for fmt in DOC_FORMATS:
         response = client.get(path + fmt.suffix)
         assert response.status_code == 200 and response.mimetype == fmt.media_type, (iri, fmt.suffix)
@@ -74,25 +77,43 @@ def check_documents(client: FlaskClient, iri: str, path: str, parse: tuple[str, 
             dataset = parse_document(client, path, fmt.suffix)
             assert any(True for _ in dataset.quads((URIRef(iri), None, None, None))) or len(dataset) > 0, iri
         elif fmt.suffix == ".html":
-            assert "<h1>" in response.get_data(as_text=True), iri
+            html = response.get_data(as_text=True)
+            assert "<h1>" in html, iri
+            if links is not None:
+                links.update(internal_links(html))
+
+
+def internal_links(html: str) -> set[str]:
+    return {unescape(h).split("#")[0] for h in re.findall(r'href="(/[^"]*)"', html)} - {""}
+
+
+def check_links(client: FlaskClient, links: set[str]) -> None:
+    """Every link a page shows leads somewhere: no page of ours links to a 404."""
+    broken = [link for link in sorted(links)
+              if client.get(link, headers={"Accept": "text/html"}, follow_redirects=True).status_code != 200]
+    assert broken == []
 
 
 def test_every_iri_of_the_shipped_build_dereferences_in_every_format(data_app: Flask) -> None:
     client, iris = data_app.test_client(), served_iris(data_app)
     assert any("/concept/" in iri for iri in iris) and any("/cfr/" in iri for iri in iris)
+    links: set[str] = set()
     for iri in iris:
         path = local_path(data_app, iri)
         check_negotiation(client, path)
-        check_documents(client, iri, path, tuple(f.suffix for f in RDF_DOC_FORMATS))
+        check_documents(client, iri, path, tuple(f.suffix for f in RDF_DOC_FORMATS), links)
+    check_links(client, links)
 
 
 def test_every_iri_of_the_fixture_dereferences_in_every_format() -> None:
     app = make_app(FIXTURE)
     client = app.test_client()
+    links: set[str] = set()
     for iri in served_iris(app):
         path = local_path(app, iri)
         check_negotiation(client, path)
-        check_documents(client, iri, path, tuple(f.suffix for f in RDF_DOC_FORMATS))
+        check_documents(client, iri, path, tuple(f.suffix for f in RDF_DOC_FORMATS), links)
+    check_links(client, links | internal_links(client.get("/").get_data(as_text=True)))
 
 
 def test_every_iri_of_the_shared_corpora_dereferences(shared_app: Flask) -> None:

@@ -117,6 +117,9 @@ def test_home_index_and_other_resources(client: FlaskClient) -> None:
     assert "63 FR 34968" in page(client, "/fr/63/34968.html")
     assert "glossary concept" in page(client, "/def/GlossaryConcept.html")
     assert "plans" in page(client, "/collection/medicareplans-glossary/plans.html")
+    ontology = page(client, "/def.html")
+    assert "Defined here" in ontology and "Links a concept to a provision that defines or governs it." in ontology
+    assert "Links a concept to a provision that defines or governs it." in page(client, "/def/0.1.0.html")
 
 
 @pytest.mark.parametrize(("query", "first"), [

@@ -14,7 +14,6 @@ from rdflib import Graph, URIRef
 
 from ..pipeline.context import new_graph
 from ..pipeline.export import serialize
-from ..pipeline.iris import ONTOLOGY_IRI, SHAPES_IRI
 from .state import LABEL_PROPERTIES, Site
 from .terms import triples
 
@@ -81,20 +80,21 @@ def bound(graph: Graph) -> Graph:
 
 
 def exists(site: Site, iri: str) -> bool:
+    whole = site.whole_graph(iri)
+    if whole is not None:
+        return len(whole) > 0
     fixed = site.fixed_graph(iri)
-    if iri in (ONTOLOGY_IRI, SHAPES_IRI):
-        return fixed is not None and len(fixed) > 0
     if fixed is not None and (URIRef(iri), None, None) in fixed:
         return True
     return next(triples(site.dataset.store, URIRef(iri)), None) is not None
 
 
-def describe(site: Site, iri: str) -> Description:
+def describe(site: Site, iri: str, labels: bool = True) -> Description:
     """The description of ``iri``; the ontology and the shapes IRIs describe their whole graphs."""
     asserted, inferred = bare_graph(), bare_graph()
-    fixed = site.fixed_graph(iri)
-    if iri in (ONTOLOGY_IRI, SHAPES_IRI) and fixed is not None:
-        for triple in fixed:
+    fixed, whole = site.fixed_graph(iri), site.whole_graph(iri)
+    if whole is not None:
+        for triple in whole:
             asserted.add(triple)
     elif fixed is not None:
         for triple in fixed.triples((URIRef(iri), None, None)):
@@ -105,7 +105,7 @@ def describe(site: Site, iri: str) -> Description:
     for triple in triples(dataset.store, URIRef(iri), graph=dataset.inferred_graph):
         if triple not in asserted:
             inferred.add(triple)
-    return Description(iri, asserted, inferred, linked_labels(site, asserted, inferred))
+    return Description(iri, asserted, inferred, linked_labels(site, asserted, inferred) if labels else bare_graph())
 
 
 def linked_labels(site: Site, *graphs: Graph) -> Graph:

@@ -48,7 +48,7 @@ class Facts:
     def __init__(self, site: Site, iri: str) -> None:
         self.site = site
         self.iri = iri
-        self.description: Description = describe(site, iri)
+        self.description: Description = describe(site, iri, labels=False)  # pages label from site.labels
         self.incoming: list[tuple[Node, Node]] = sorted(
             {(s, p) for s, p, _ in triples(site.dataset.store, obj=URIRef(iri)) if isinstance(s, URIRef)})
 
@@ -84,7 +84,8 @@ class Facts:
     def statements(self) -> list[tuple[Value, Value]]:
         """Every outgoing triple as (property, value), properties in label order."""
         rows = [(value(self.site, p), value(self.site, o, inferred)) for inferred, g in
-                ((False, self.description.asserted), (True, self.description.inferred)) for _, p, o in g]
+                ((False, self.description.asserted), (True, self.description.inferred))
+                for _, p, o in g.triples((URIRef(self.iri), None, None))]
         return sorted(rows, key=lambda r: (r[0].text.casefold(), r[1].text))
 
     def incoming_statements(self, limit: int = 500) -> list[tuple[Value, Value]]:

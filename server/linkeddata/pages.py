@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, render_template, request
-from rdflib import DCTERMS, OWL, PROV, RDF, SKOS, URIRef
+from rdflib import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, URIRef
 
 from ..pipeline.iris import MEDKG
 from .documents import RDF_DOC_FORMATS
@@ -51,7 +51,7 @@ def render_page(site: Site, iri: str) -> Response:
     elif MEDKG.Provision in types:
         template, extra = "provision.html", provision_context(facts)
     else:
-        template, extra = "resource.html", {}
+        template, extra = "resource.html", {"members": graph_members(facts)}
     html = render_template(template, **common_context(facts), **extra)
     return Response(html, mimetype="text/html")
 
@@ -174,6 +174,19 @@ def closest(parents: list[Any]) -> Any:
 
 def _parents(site: Site, node: Any) -> list[Any]:
     return [o for _, _, o in triples(site.dataset.store, node, DCTERMS.isPartOf)]
+
+
+def graph_members(facts: Facts) -> list[dict[str, Any]]:
+    """For the ontology and the shapes IRIs, which name a whole graph: every term or shape in it, explained."""
+    whole = facts.site.whole_graph(facts.iri)
+    if whole is None:
+        return []
+    rows = []
+    for subject in sorted({s for s in whole.subjects() if isinstance(s, URIRef) and str(s) != facts.iri}):
+        notes = [str(o) for p in (SKOS.definition, RDFS.comment, SH.message) for o in whole.objects(subject, p)]
+        kinds = [value(facts.site, t) for t in sorted(whole.objects(subject, RDF.type), key=str)]
+        rows.append({"term": value(facts.site, subject), "types": kinds, "notes": notes})
+    return rows
 
 
 def home_context(site: Site) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from rdflib import DCTERMS, RDFS, SKOS, Graph, Literal, URIRef
+from rdflib import DCTERMS, OWL, RDFS, SKOS, Graph, Literal, URIRef
 
 from ..pipeline.context import PREFIXES, new_graph
 from ..pipeline.iris import MEDKG, ONTOLOGY_IRI, SHAPES_IRI
@@ -51,6 +51,12 @@ class Site:
             if key in names:
                 return names[key]
         return names[sorted(names)[0]]
+
+    def whole_graph(self, iri: str) -> Graph | None:
+        """The graph ``iri`` names as a whole: the ontology (also under its version IRI) or the shapes."""
+        if iri == ONTOLOGY_IRI or (None, OWL.versionIRI, URIRef(iri)) in self.ontology:
+            return self.ontology
+        return self.shapes if iri == SHAPES_IRI else None
 
     def fixed_graph(self, iri: str) -> Graph | None:
         """The ontology or shapes graph when ``iri`` lies in their fixed namespaces."""
