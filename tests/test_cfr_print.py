@@ -265,3 +265,12 @@ def test_wrapped_headings_and_mid_line_designators() -> None:
     assert str(g.value(IRI.cfr("42", "422", "422.380", "a", "1"), MEDKG.text)) == "Keep cash; and"
     assert str(g.value(IRI.cfr("42", "422", "422.380", "a", "2"), MEDKG.text)) == "Report it."
     assert not ctx.diagnostics.warnings
+
+
+def test_a_designator_out_of_sequence_is_text_and_reported() -> None:
+    ctx = parse_text("§ 422.380 Solvency.\n(a) General rule. The PSO must report.\n(c) Then this.\n")
+    text = ctx.graph.value(IRI.cfr("42", "422", "422.380", "a"), MEDKG.text)
+    assert str(text) == "The PSO must report. (c) Then this."
+    assert (IRI.cfr("42", "422", "422.380", "c"), RDF.type, MEDKG.Provision) not in ctx.graph
+    assert [(d.code, d.location.line) for d in ctx.diagnostics if d.code == "structure.designator"] == [
+        ("structure.designator", 3)]

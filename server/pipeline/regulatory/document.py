@@ -88,6 +88,10 @@ def emit_section(ctx: BuildContext, scheme: str, section: Section, finder: TermF
         emit_history(ctx, ref.iri(ctx.iris), note, loc)
     for note, loc in section.editorial:
         emit_editorial(ctx, ref.iri(ctx.iris), note, loc)
+    for orphan in tree.orphans:
+        ctx.diagnostics.info("structure.designator", f"({orphan.designator}) cannot come next in {ref.label()}; "
+                             "it is kept as text of the paragraph before it", SourceLocation(section.location.file,
+                                                                                              orphan.line))
     _cite_all(ctx, section)
     return _definitions(section, finder, entry_term)
 

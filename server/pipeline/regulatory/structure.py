@@ -65,6 +65,7 @@ class Tree:
     entries: list[Entry]
     last: tuple[str, ...] = ()  # where the last unit went (to flag text the input cut off)
     last_in_entry: bool = False
+    orphans: list[Unit] = field(default_factory=list)  # designators that cannot come where they stand
 
     def descendants_text(self, path: tuple[str, ...]) -> str:
         """The text of every paragraph below ``path``, in document order."""
@@ -143,12 +144,15 @@ class _Builder:
         self.entries: list[Entry] = []
         self.entry: Entry | None = None
         self.entry_depth = 0
+        self.orphans: list[Unit] = []
 
     def add(self, unit: Unit) -> None:
         new = place(self.stack, unit.designator, self.order, self.floor) if unit.designator else None
         if unit.entry:
             self._open_entry(unit)
         elif new is None:
+            if unit.designator:
+                self.orphans.append(unit)
             lead = f"({unit.designator}) " if unit.designator else ""
             (self.entry.parts if self.entry is not None else self.current.parts).append(lead + unit.text)
         else:
@@ -173,7 +177,7 @@ class _Builder:
         self.current.parts.append(unit.text)
 
     def tree(self) -> Tree:
-        return Tree(self.paras, self.entries, self.current.path, self.entry is not None)
+        return Tree(self.paras, self.entries, self.current.path, self.entry is not None, self.orphans)
 
 
 _MIDLINE = re.compile(r"(?:(?<=\.)|(?<=\.\*)|(?<=:\*)|(?<=—)|(?<= -))\s*(?=\((?:1|i|A|a)\)\s*[A-Z*(])")
