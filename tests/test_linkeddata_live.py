@@ -96,7 +96,10 @@ def test_a_browser_reads_a_concept_follows_broader_and_searches(server: str, tmp
             page.locator("section.relations dd a", has_text="Managed Care Plan").first.click()
             page.wait_for_load_state()
             assert page.locator("h1").inner_text() == "Managed Care Plan"
-            page.fill("input[name=q]", "PSO")
+            page.locator("input[name=q]").press_sequentially("PSO", delay=30)  # autocomplete fills the datalist
+            page.wait_for_function("document.querySelectorAll('#suggestions option').length > 0")
+            assert page.locator("#suggestions option").first.get_attribute("value") == (
+                "Provider-Sponsored Organization (PSO)")
             page.press("input[name=q]", "Enter")
             page.wait_for_url("**/search?q=PSO")
             page.locator("ol.hits li a").first.click()
