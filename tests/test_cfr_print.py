@@ -6,8 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from rdflib import DCTERMS, RDF, SKOS, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib import DCTERMS, RDF, RDFS, SKOS, Literal, URIRef, namespace
 from regulatory_helpers import SEED, build, concept_by_label
 
 from server.pipeline.context import BuildContext
@@ -168,18 +167,12 @@ def test_federal_register_history_of_422_350(seed: BuildContext) -> None:
     for volume, page, day in ((63, 18134, date(1998, 4, 14)), (63, 25376, date(1998, 5, 7)),
                               (63, 35098, date(1998, 6, 26))):
         fr = IRI.federal_register(volume, page)
-        assert g.value(fr, DCTERMS.date) == Literal(day.isoformat(), datatype=XSD.date)
-        assert g.value(fr, MEDKG.frVolume) == Literal(volume, datatype=XSD.integer)
-        assert g.value(fr, MEDKG.frPage) == Literal(page, datatype=XSD.integer)
-        assert str(g.value(fr, MEDKG.frVolume)) + " FR " + str(page) == str(g.value(fr, rdflib_label()))
+        assert g.value(fr, DCTERMS.date) == Literal(day.isoformat(), datatype=namespace.XSD.date)
+        assert g.value(fr, MEDKG.frVolume) == Literal(volume, datatype=namespace.XSD.integer)
+        assert g.value(fr, MEDKG.frPage) == Literal(page, datatype=namespace.XSD.integer)
+        assert str(g.value(fr, RDFS.label)) == f"{volume} FR {page}"
     later = IRI.federal_register(65, 40327)
     assert (IRI.cfr("42", "422", "422.352"), MEDKG.amendedBy, later) in g
-
-
-def rdflib_label() -> URIRef:
-    from rdflib import RDFS
-
-    return RDFS.label
 
 
 def test_references_resolved(seed: BuildContext) -> None:
@@ -237,7 +230,7 @@ def test_truncated_section_is_flagged(seed: BuildContext) -> None:
     g = seed.graph
     section = IRI.cfr("42", "422", "422.354")
     assert str(g.value(section, MEDKG.text)) == "A PSO that consists of two or more providers must demonstrate to CMS’S"
-    assert g.value(section, MEDKG.incompleteText) == Literal(True, datatype=XSD.boolean)
+    assert g.value(section, MEDKG.incompleteText) == Literal(True, datatype=namespace.XSD.boolean)
     warning = [d for d in seed.diagnostics if d.code == "cfr.truncated"]
     assert [d.location.line for d in warning] == [280]
 
@@ -247,7 +240,7 @@ def test_a_cut_off_definition_is_kept_and_flagged() -> None:
                      "rent assets divided by total current liabilities.\n\nNet worth means the excess of total\n")
     concept = IRI.concept("42-cfr-422", "Net worth", scope="422.350")
     assert str(ctx.graph.value(concept, SKOS.definition)) == "Net worth means the excess of total"
-    assert ctx.graph.value(concept, MEDKG.incompleteDefinition) == Literal(True, datatype=XSD.boolean)
+    assert ctx.graph.value(concept, MEDKG.incompleteDefinition) == Literal(True, datatype=namespace.XSD.boolean)
     complete = IRI.concept("42-cfr-422", "Current ratio", scope="422.350")
     assert str(ctx.graph.value(complete, SKOS.definition)) == (
         "Current ratio means total current assets divided by total current liabilities.")
