@@ -14,6 +14,7 @@ from rdflib.term import Node
 
 from server.pipeline.context import BuildContext
 from server.pipeline.iris import MEDKG
+from server.pipeline.sources.markdown_text import links, plain_text
 
 SCHEME = URIRef(BASE + "scheme/healthcare-gov-glossary")
 DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")
@@ -140,3 +141,12 @@ def test_front_matter_variants_and_a_spanish_acronym(tmp_path: Path) -> None:
     assert (aco, SKOS.related, network) in ctx.graph
     assert (network, SKOS.definition, Literal("Providers in a plan.", lang="en")) in ctx.graph
     assert not ctx.diagnostics.errors
+
+
+def test_markdown_becomes_plain_text_and_links_are_found() -> None:
+    text = ("# Head\n\nPara one\ncontinued &amp; **bold**.\n\n* item [a](/glossary/a)\n* item b\n\n"
+            "<script>\nx\n</script>\n")
+    assert plain_text(text) == "Head\n\nPara one continued & bold.\n\n- item a\n- item b"
+    found = links('See [A](/glossary/a) and <a href="/es/glossary/b">B</a>\nmore [c](http://x.org)')
+    assert [(link.text, link.glossary_slug, link.line) for link in found] == [
+        ("B", "b", 0), ("A", "a", 0), ("c", None, 1)]
