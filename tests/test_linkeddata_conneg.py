@@ -78,6 +78,8 @@ def test_a_suffix_selects_the_format_whatever_the_accept_header(client: FlaskCli
     response = client.get(PSO_PATH + suffix, headers={"Accept": "image/png"})
     assert response.status_code == 200
     assert response.mimetype == media_type
+    if suffix != ".html":
+        assert response.headers["Link"] == f'<{BASE}{PSO_PATH[1:]}>; rel="describes"'
 
 
 @pytest.mark.parametrize(("path", "accept", "media_type"), [

@@ -154,6 +154,7 @@ def test_search_json_html_and_suggest(client: FlaskClient) -> None:
     suggestions = client.get("/suggest?q=heal").get_json()["results"]
     assert [s["label"] for s in suggestions][0] == "Health plan"
     assert all(s["rank"] < 5 for s in client.get("/suggest?q=doctors").get_json()["results"])
+    assert client.get("/search.json?q=" + "pso" * 10_000).get_json()["query"] == ("pso" * 10_000)[:200]
 
 
 def test_search_by_language(client: FlaskClient) -> None:

@@ -21,8 +21,12 @@ bp = Blueprint("linkeddata", __name__)
 # Main media types first, aliases after: a wildcard such as application/* picks a main type.
 OFFERED: dict[str, DocFormat] = {f.media_type: f for f in DOC_FORMATS} | {
     t: f for f in DOC_FORMATS for t in f.aliases}
-NOT_ACCEPTABLE = "406 Not Acceptable: this resource is available as " + ", ".join(
-    f"{f.media_type} ({f.suffix})" for f in DOC_FORMATS) + "\n"
+MAX_QUERY = 200  # characters of a search: longer texts are cut, never a reason for slow answers
+
+
+def not_acceptable(offered: list[str]) -> Response:
+    return Response("406 Not Acceptable: this resource is available as " + ", ".join(offered) + "\n",
+                    status=406, mimetype="text/plain")
 
 
 def site() -> Site:
@@ -71,7 +75,7 @@ def see_other(path: str) -> ResponseReturnValue:
     fmt = negotiated()
     response: BaseResponse
     if fmt is None:
-        response = Response(NOT_ACCEPTABLE, status=406, mimetype="text/plain")
+        response = not_acceptable([f"{f.media_type} ({f.suffix})" for f in DOC_FORMATS])
     else:
         response = redirect(request.script_root + "/" + path + fmt.suffix, code=303)
     response.vary.add("Accept")
@@ -82,7 +86,7 @@ def graph_dump(which: str) -> ResponseReturnValue:
     """A named graph's IRI answers 303 to the dump of that graph, in the format the client prefers."""
     offered = {"text/turtle": "ttl", "application/n-triples": "nt", "application/ld+json": "jsonld"}
     choice = negotiate(request.headers.get("Accept"), list(offered))
-    response: BaseResponse = Response(NOT_ACCEPTABLE, status=406, mimetype="text/plain")
+    response: BaseResponse = not_acceptable(list(offered))
     if choice is not None:
         response = redirect(f"{request.script_root}/dumps/medkg-{which}.{offered[choice]}", code=303)
     response.vary.add("Accept")
@@ -95,7 +99,7 @@ def document(current: Site, iri: str, fmt: DocFormat) -> ResponseReturnValue:
         return pages.render_page(current, iri)
     body = render(describe(current, iri), fmt, context_url(), current.dataset.inferred_graph.value)
     response = Response(body, mimetype=fmt.media_type)
-    response.headers["Link"] = f'<{iri}>; rel="describedby"'
+    response.headers["Link"] = f'<{iri}>; rel="describes"'  # RFC 6892: this document describes the IRI
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -125,20 +129,24 @@ def alphabetical() -> ResponseReturnValue:
 
 @bp.get("/search")
 def search_page() -> ResponseReturnValue:
-    query = request.args.get("q", "")
+    query = _query()
     hits = site().index.search(query, limit=100, lang=_lang())
     return render_template("search.html", query=query, hits=[pages.hit_view(site(), h) for h in hits])
 
 
 @bp.get("/search.json")
 def search_json() -> ResponseReturnValue:
-    return _hits_json(site().index.search(request.args.get("q", ""), limit=_limit(50), lang=_lang()))
+    return _hits_json(site().index.search(_query(), limit=_limit(50), lang=_lang()))
 
 
 @bp.get("/suggest")
 def suggest() -> ResponseReturnValue:
     """Autocomplete: label matches only, from the in-memory index."""
-    return _hits_json(site().index.suggest(request.args.get("q", ""), limit=_limit(10), lang=_lang()))
+    return _hits_json(site().index.suggest(_query(), limit=_limit(10), lang=_lang()))
+
+
+def _query() -> str:
+    return request.args.get("q", "")[:MAX_QUERY]
 
 
 def _lang() -> str | None:
@@ -154,5 +162,5 @@ def _limit(default: int) -> int:
 def _hits_json(hits: list[Hit]) -> ResponseReturnValue:
     current = site()
     results = [h.as_json(request.script_root + (current.paths.path(h.iri) or "")) for h in hits]
-    return Response(json.dumps({"query": request.args.get("q", ""), "results": results}, ensure_ascii=False),
+    return Response(json.dumps({"query": _query(), "results": results}, ensure_ascii=False),
                     mimetype="application/json")
