@@ -13,7 +13,7 @@ from conftest import ROOT, shared_path
 from flask import Flask
 from flask.testing import FlaskClient
 from linkeddata_helpers import FIXTURE, local_path, make_app, served_iris, site_of
-from rdflib import Dataset, Graph, URIRef
+from rdflib import RDF, Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
 from server.linkeddata.documents import DOC_FORMATS, RDF_DOC_FORMATS
@@ -132,6 +132,13 @@ def test_every_iri_of_the_shared_corpora_dereferences(shared_app: Flask) -> None
             assert "<h1>" in client.get(path + ".html").get_data(as_text=True), iri
             turtle = client.get(path + ".ttl").get_data(as_text=True)
             assert f"<{iri}>" in turtle or iri in (ONTOLOGY_IRI, SHAPES_IRI) or ":" in turtle, iri
+
+
+def test_the_context_covers_every_property_and_class_of_the_shared_corpora(shared_app: Flask) -> None:
+    context = shared_app.test_client().get("/context.jsonld").get_json()["@context"]
+    graph = load_graph(site_of(shared_app).dataset.folder, "all")
+    used = set(graph.predicates()) | set(graph.objects(None, RDF.type))
+    assert sorted(str(t) for t in used if not any(str(t).startswith(ns) for ns in context.values())) == []
 
 
 def test_search_on_the_shared_corpora(shared_app: Flask) -> None:

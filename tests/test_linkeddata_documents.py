@@ -128,6 +128,13 @@ def test_validators_and_conditional_requests(client: FlaskClient, path: str) -> 
     assert client.get(path, headers={"If-None-Match": '"something-else"'}).status_code == 200
 
 
+def test_head_requests(client: FlaskClient) -> None:
+    assert client.head(PSO_PATH, headers={"Accept": "text/turtle"}).status_code == 303
+    head = client.head(PSO_PATH + ".ttl")
+    assert head.status_code == 200 and head.data == b"" and head.headers["ETag"]
+    assert client.head(PSO_PATH + ".ttl", headers={"If-None-Match": head.headers["ETag"]}).status_code == 304
+
+
 def test_gzip_when_asked(client: FlaskClient) -> None:
     plain = client.get("/dumps/medkg-all.ttl")
     zipped = client.get("/dumps/medkg-all.ttl", headers={"Accept-Encoding": "gzip, deflate"})
