@@ -85,42 +85,48 @@ def split_records(item: InputFile, diagnostics: Diagnostics) -> list[Record]:
             records.append(Record(item.display, number))
             in_header = True
         if not records:
-            if text and stray is None:
-                stray = number
-                diagnostics.warning("records.stray", "text before the first record (from here) is ignored",
-                                    SourceLocation(item.display, number))
+            stray = stray or (number if text else None)
             continue
         if in_header and (text.startswith("- ") or text == "-"):
             records[-1].header.append((text, number))
         elif text:
             in_header = False
             records[-1].page.append((raw, number))
+    if stray is not None:
+        diagnostics.warning("records.stray", "text before the first record (from here) is ignored",
+                            SourceLocation(item.display, stray))
     return records
 
 
 def read_fields(record: Record, diagnostics: Diagnostics) -> None:
     """Pair key and value lines; an unknown key, a key without value or a repeated key is reported."""
-    pairs, i = record.header, 0
-    while i < len(pairs):
-        key, line = pairs[i][0][1:].strip(), pairs[i][1]
-        if key not in KEYS:
-            diagnostics.error("records.unknown-key", f"unknown key {key!r} (known: {', '.join(KEYS)})",
-                              record.loc(line), record.name)
-            i += 2
-            continue
-        value = pairs[i + 1][0][1:].strip() if i + 1 < len(pairs) else None
-        following = pairs[i + 2][0][1:].strip() if i + 2 < len(pairs) else None
-        if value is None or (value in KEYS and following not in KEYS):
-            diagnostics.error("records.odd-lines", f"odd number of key/value lines: key {key!r} has no value",
-                              record.loc(line), record.first("term") or record.name)
-            i += 1
-            continue
-        if key in record.fields and key not in REPEATABLE:
-            diagnostics.warning("records.repeated-key", f"key {key!r} repeated; the first value is kept",
-                                record.loc(line), record.name)
-        else:
-            record.fields[key].append((value, pairs[i + 1][1]))
-        i += 2
+    i = 0
+    while i < len(record.header):
+        i += _read_pair(record, i, diagnostics)
+
+
+def _value(record: Record, i: int) -> str | None:
+    return record.header[i][0][1:].strip() if i < len(record.header) else None
+
+
+def _read_pair(record: Record, i: int, diagnostics: Diagnostics) -> int:
+    """Read the key at line ``i`` of the header and its value; returns how many lines that took."""
+    key, line = _value(record, i) or "", record.header[i][1]
+    if key not in KEYS:
+        diagnostics.error("records.unknown-key", f"unknown key {key!r} (known: {', '.join(KEYS)})",
+                          record.loc(line), record.name)
+        return 2
+    value, following = _value(record, i + 1), _value(record, i + 2)
+    if value is None or (value in KEYS and following not in KEYS):  # the next line is the next key
+        diagnostics.error("records.odd-lines", f"odd number of key/value lines: key {key!r} has no value",
+                          record.loc(line), record.name)
+        return 1
+    if key in record.fields and key not in REPEATABLE:
+        diagnostics.warning("records.repeated-key", f"key {key!r} repeated; the first value is kept",
+                            record.loc(line), record.name)
+    else:
+        record.fields[key].append((value, record.header[i + 1][1]))
+    return 2
 
 
 def usable(record: Record, diagnostics: Diagnostics) -> bool:

@@ -107,11 +107,7 @@ def read_entry(item: InputFile, diagnostics: Diagnostics) -> Entry | None:
     try:
         meta = yaml.safe_load("\n".join(lines)) or {}
     except yaml.YAMLError as exc:
-        # the context mark is where the broken construct starts (an unclosed quote), the problem mark where it ends
-        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
-        line = opening + mark.line + 1 if mark is not None else opening
-        what = ": ".join(str(p) for p in (getattr(exc, "context", None), getattr(exc, "problem", None)) if p)
-        diagnostics.error("hcgov.yaml", f"broken YAML front matter: {what or exc}", SourceLocation(item.display, line))
+        _yaml_error(exc, item, opening, diagnostics)
         return None
     if not isinstance(meta, dict):
         diagnostics.error("hcgov.yaml", "front matter is not a mapping of keys to values",
@@ -119,6 +115,14 @@ def read_entry(item: InputFile, diagnostics: Diagnostics) -> Entry | None:
         return None
     body = "\n".join(item.text.splitlines()[closing:])
     return Entry(item, meta, body, closing + 1)
+
+
+def _yaml_error(exc: yaml.YAMLError, item: InputFile, opening: int, diagnostics: Diagnostics) -> None:
+    # the context mark is where the broken construct starts (an unclosed quote), the problem mark where it ends
+    mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+    line = opening + mark.line + 1 if mark is not None else opening
+    what = ": ".join(str(p) for p in (getattr(exc, "context", None), getattr(exc, "problem", None)) if p)
+    diagnostics.error("hcgov.yaml", f"broken YAML front matter: {what or exc}", SourceLocation(item.display, line))
 
 
 def read_twin(entry: Entry, diagnostics: Diagnostics) -> Entry | None:
@@ -215,9 +219,14 @@ def build_entry(entry: Entry, scheme: URIRef, by_slug: dict[str, URIRef | None],
         add_collection(ctx, SCHEME, scheme, UNPUBLISHED, concept, loc)
     add_language(entry, concept, "en", ctx)
     add_links(entry, concept, by_slug, ctx)
+    add_twin(entry, concept, by_slug, ctx)
+
+
+def add_twin(entry: Entry, concept: URIRef, by_slug: dict[str, URIRef | None], ctx: BuildContext) -> None:
+    """The Spanish label, definition and links, unless the twin is a draft."""
     twin = entry.twin
     if twin is None:
-        ctx.diagnostics.info("hcgov.no-twin", "no Spanish twin in es/", loc, entry.title)
+        ctx.diagnostics.info("hcgov.no-twin", "no Spanish twin in es/", entry.loc(), entry.title)
     elif not twin.published or not twin.title:
         ctx.diagnostics.info("hcgov.draft-twin", "Spanish twin is unpublished or untitled; no Spanish text kept",
                              twin.loc(), entry.title)
