@@ -1,0 +1,124 @@
+"""Benchmark of the quality gate (inference + SHACL validation) on synthetic graphs of 1k, 10k and 100k concepts.
+
+Each size runs in its own process (so peak memory is that size's alone): generate the graph (``generate.py``,
+fixed seed), then run the two output steps of ``medkg build`` as the build runs them — ``infer_step`` (fast
+reasoner, writes inferred.ttl) and ``validate_step`` (SPARQL engine, writes validation.ttl/.txt, diagnostics) —
+several times, and report medians. At the peer size the same process also times the reference engines, pySHACL
+(validation) and owlrl (inference), checks they give the same results as the fast ones, and the ratios are
+computed from those same-run medians.
+
+    .venv/bin/python bench/gate.py --sizes 1000 10000 100000 --runs 3 --peer-runs 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import generate  # noqa: E402
+
+from server.pipeline.inference import infer_fast, infer_owlrl, infer_step, load_schema  # noqa: E402
+from server.pipeline.shacl_report import (  # noqa: E402
+    load_ontology,
+    load_shapes,
+    report_graph,
+    result_keys,
+    validate_fast,
+    validate_reference,
+)
+from server.pipeline.steps import OutputOptions  # noqa: E402
+from server.pipeline.validation import validate_step  # noqa: E402
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(run: Callable[[], object], runs: int) -> tuple[float, list[float]]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), times
+
+
+def one_size(concepts: int, runs: int, peer: bool, peer_runs: int) -> dict[str, Any]:
+    ctx = generate(concepts)
+    out: dict[str, Any] = {"concepts": concepts, "triples": len(ctx.graph), "rss_graph_mb": round(peak_mb())}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+
+        def gate() -> None:
+            ctx.diagnostics.items.clear()
+            infer_step(ctx, folder, OutputOptions())
+            validate_step(ctx, folder, OutputOptions())
+
+        out["inference_s"], _ = timed(lambda: infer_step(ctx, folder, OutputOptions()), runs)
+        out["validation_s"], _ = timed(lambda: (ctx.diagnostics.items.clear(),
+                                                validate_step(ctx, folder, OutputOptions())), runs)
+        out["gate_s"], out["gate_runs_s"] = timed(gate, runs)
+        out["inferred_triples"] = sum(1 for line in (folder / "inferred.ttl").open() if line.startswith("<"))
+        out["diagnostics"] = dict(Counter(d.severity for d in ctx.diagnostics))
+    out["peak_rss_mb"] = round(peak_mb())
+    if peer:
+        out.update(peers(ctx.graph, peer_runs))
+    return out
+
+
+def peers(graph: Any, runs: int) -> dict[str, Any]:
+    """pySHACL and owlrl on the same graph, and proof that they agree with the fast engines."""
+    shapes, ontology, schema = load_shapes(), load_ontology(), load_schema()
+    last: dict[str, Any] = {}
+
+    def keep(name: str, run: Callable[[], object]) -> Callable[[], None]:
+        return lambda: last.__setitem__(name, run())
+
+    result: dict[str, Any] = {}
+    result["pyshacl_s"], _ = timed(keep("pyshacl", lambda: validate_reference(graph, shapes, ontology)), runs)
+    result["fast_validation_engine_s"], _ = timed(keep("fast", lambda: validate_fast(graph, shapes, ontology)), runs)
+    result["owlrl_s"], _ = timed(keep("owlrl", lambda: infer_owlrl(graph, schema)), runs)
+    result["fast_inference_engine_s"], _ = timed(keep("infer", lambda: infer_fast(graph, schema)), runs)
+    fast_keys = result_keys(report_graph(last["fast"], shapes))
+    result["validation_equal"] = fast_keys == result_keys(last["pyshacl"])
+    result["inference_equal"] = set(last["infer"]) == set(last["owlrl"])
+    result["validation_speedup"] = round(result["pyshacl_s"] / result["fast_validation_engine_s"])
+    result["inference_speedup"] = round(result["owlrl_s"] / result["fast_inference_engine_s"])
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--peer-size", type=int, default=1000)
+    parser.add_argument("--peer-runs", type=int, default=3)
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        result = one_size(args.one, args.runs, args.one == args.peer_size, args.peer_runs)
+        print(json.dumps(result))
+        return
+    for size in args.sizes:
+        command = [sys.executable, __file__, "--one", str(size), "--runs", str(args.runs),
+                   "--peer-size", str(args.peer_size), "--peer-runs", str(args.peer_runs)]
+        done = subprocess.run(command, check=True, capture_output=True, text=True, env={**os.environ})
+        print(done.stdout.strip().splitlines()[-1], flush=True)
+
+
+if __name__ == "__main__":
+    main()
