@@ -242,6 +242,9 @@ def add_definition(record: Record, page: pages.Page, concept: URIRef, ctx: Build
 def add_rights(record: Record, concept: URIRef, scheme: URIRef, ctx: BuildContext) -> None:
     for value, line in record.fields.get("publisher", []):
         ctx.add((concept, DCTERMS.publisher, Literal(value)), record.loc(line))
+    if not record.fields.get("license"):
+        ctx.diagnostics.warning("records.no-license", "record has no license: nobody may tell whether it can be "
+                                "reused", record.loc(), record.name)
     for value, line in record.fields.get("license", []):
         iri = license_iri(value)
         if iri is None:
