@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -12,6 +13,7 @@ from linkeddata_helpers import FIXTURE, PSO, PSO_PATH, REG_PSO, make_app, site_o
 from rdflib import RDF, SKOS, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
+from server.linkeddata import dump_links
 from server.pipeline.context import VOID
 from server.pipeline.export import jsonld_context
 from server.pipeline.iris import MEDKG
@@ -126,6 +128,20 @@ def test_validators_and_conditional_requests(client: FlaskClient, path: str) -> 
     assert client.get(path, headers={"If-None-Match": etag}).status_code == 304
     assert client.get(path, headers={"If-Modified-Since": modified}).status_code == 304
     assert client.get(path, headers={"If-None-Match": '"something-else"'}).status_code == 200
+
+
+def test_a_build_without_inferred_triples(tmp_path: Path) -> None:
+    for name in ("graph.ttl", "build.json"):
+        (tmp_path / name).write_text((FIXTURE / name).read_text(encoding="utf-8"), encoding="utf-8")
+    app = make_app(tmp_path)
+    client = app.test_client()
+    assert dump_links(site_of(app).dataset, "http://x/") == [
+        "http://x/dumps/medkg-asserted.ttl", "http://x/dumps/medkg-asserted.nt", "http://x/dumps/medkg-asserted.jsonld",
+        "http://x/def", "http://x/shapes"]
+    assert client.get("/dumps/medkg-inferred.ttl").status_code == 404
+    turtle = client.get(PSO_PATH + ".ttl").get_data(as_text=True)
+    assert "Inferred" not in turtle
+    assert about(Graph().parse(data=turtle, format="turtle"), PSO) == about(load_graph(FIXTURE), PSO)
 
 
 def test_head_requests(client: FlaskClient) -> None:

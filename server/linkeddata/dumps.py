@@ -18,9 +18,10 @@ FORMATS = {"ttl": ("ttl", "text/turtle"), "nt": ("nt", "application/n-triples"),
            "jsonld": ("jsonld", "application/ld+json")}
 
 
-def dump_names() -> list[str]:
-    """The file names of every dump, e.g. ``medkg-asserted.ttl``."""
-    return [f"medkg-{graph}.{suffix}" for graph in GRAPHS for suffix in FORMATS]
+def dump_names(dataset: Dataset) -> list[str]:
+    """The file names of every dump of this build, e.g. ``medkg-asserted.ttl`` (inferred ones when it has any)."""
+    graphs = GRAPHS if (dataset.folder / "inferred.ttl").is_file() else ("asserted",)
+    return [f"medkg-{graph}.{suffix}" for graph in graphs for suffix in FORMATS]
 
 
 def dump_links(dataset: Dataset, root: str | None = None) -> list[str]:
@@ -31,7 +32,7 @@ def dump_links(dataset: Dataset, root: str | None = None) -> list[str]:
     """
     root = root or dataset.base
     root = root if root.endswith("/") else root + "/"
-    return [root + "dumps/" + name for name in dump_names()] + [root + "def", root + "shapes"]
+    return [root + "dumps/" + name for name in dump_names(dataset)] + [root + "def", root + "shapes"]
 
 
 def _site() -> Site:
@@ -46,14 +47,14 @@ def _validators(response: Response) -> Response:
 
 @bp.get("/")
 def listing() -> ResponseReturnValue:
-    return render_template("dumps.html", names=dump_names())
+    return render_template("dumps.html", names=dump_names(_site().dataset))
 
 
 @bp.get("/<name>")
 def dump(name: str) -> ResponseReturnValue:
     graph, _, suffix = name.removeprefix("medkg-").partition(".")
     site = _site()
-    if name not in dump_names() or (graph != "asserted" and not (site.dataset.folder / "inferred.ttl").is_file()):
+    if name not in dump_names(site.dataset):
         abort(404)
     with site.dumps_lock:  # serialized once per process, then served from memory
         if name not in site.dumps:
