@@ -10,6 +10,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import RDF, BNode, Graph, Literal
+from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
 from .context import PREFIXES
@@ -144,7 +145,20 @@ SERIALIZERS: dict[str, Callable[[Graph], str]] = {
 }
 
 
+def _stable_blank_nodes(graph: Graph) -> Graph:
+    """Blank nodes get fresh random labels each time a file is read; canonical labels make the output stable.
+    (We avoid blank nodes in the data, so this rarely costs anything.)"""
+    if not any(isinstance(term, BNode) for triple in graph for term in triple):
+        return graph
+    canonical = Graph(bind_namespaces="none")
+    for prefix, ns in graph.namespaces():
+        canonical.bind(prefix, ns)
+    for triple in to_canonical_graph(graph):
+        canonical.add(triple)
+    return canonical
+
+
 def serialize(graph: Graph, fmt: str) -> str:
     if fmt not in SERIALIZERS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(SERIALIZERS)}")
-    return SERIALIZERS[fmt](graph)
+    return SERIALIZERS[fmt](_stable_blank_nodes(graph))
