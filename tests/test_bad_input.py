@@ -29,6 +29,8 @@ RECORD_CASES = {
                   "odd number of key/value lines: key 'alias' has no value", 13, "BROKEN TERM"),
     "no-term": (GOOD + "Page text.\n- normalized_term\n- nameless\n- definition\n- Something.\n- publisher\n- X\n",
                 "record has no term", 12, "nameless"),
+    "no-term-first": ("- normalized_term\n- nameless\n- definition\n- Something.\n- publisher\n- X\n" + GOOD,
+                      "record has no term", 1, "nameless"),
     "duplicate": (GOOD + record("GOOD TERM", "good-term", "A different definition."),
                   "duplicate normalized_term 'good-term' with different content", 11, "GOOD TERM"),
     "unknown-key": (GOOD + record("OTHER", "other", "Fine.", colour="red"),

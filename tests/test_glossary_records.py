@@ -115,11 +115,17 @@ def test_the_four_related_terms_are_reported_when_nothing_carries_their_names(se
 def test_related_terms_resolve_against_concepts_of_another_source(tmp_path: Path) -> None:
     other = tmp_path / "plans.txt"
     other.write_text(record("MANAGED CARE PLAN", "managed-care-plan", "A plan with a network.", "Other.org")
-                     + record("PAYER", "payer", "Who pays.", "Other.org"), encoding="utf-8")
+                     + record("PAYER", "payer", "Who pays (See also Premium.)", "Other.org")
+                     + "🔗 Related Terms\n- Managed Care Plan\n", encoding="utf-8")
     ctx = build([SEED, other])
     related = set(ctx.graph.objects(PSO, SKOS.related))
     assert related == {concept("other-glossary", "managed-care-plan"), concept("other-glossary", "payer")}
-    names = sorted(d.message.split("'")[1] for d in ctx.diagnostics if d.code == "link.unresolved")
+    payer = concept("other-glossary", "payer")
+    assert set(ctx.graph.objects(payer, SKOS.related)) == {concept("other-glossary", "managed-care-plan")}
+    premium = [d for d in ctx.diagnostics if d.code == "link.unresolved" and d.record == "PAYER"]
+    assert [(d.message.split("'")[1], d.location.line) for d in premium] == [("Premium", 16)]
+    names = sorted(d.message.split("'")[1] for d in ctx.diagnostics if d.code == "link.unresolved" and
+                   d.record != "PAYER")
     assert names == ["health-plan", "managed-care-organization"]
 
 
