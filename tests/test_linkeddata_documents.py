@@ -128,6 +128,7 @@ def test_validators_and_conditional_requests(client: FlaskClient, path: str) -> 
     assert client.get(path, headers={"If-None-Match": etag}).status_code == 304
     assert client.get(path, headers={"If-Modified-Since": modified}).status_code == 304
     assert client.get(path, headers={"If-None-Match": '"something-else"'}).status_code == 200
+    assert "no-cache" in first.headers["Cache-Control"]  # always revalidated: a new build shows at once
 
 
 def test_a_build_without_inferred_triples(tmp_path: Path) -> None:

@@ -155,6 +155,9 @@ def test_search_json_html_and_suggest(client: FlaskClient) -> None:
     assert [s["label"] for s in suggestions][0] == "Health plan"
     assert all(s["rank"] < 5 for s in client.get("/suggest?q=doctors").get_json()["results"])
     assert client.get("/search.json?q=" + "pso" * 10_000).get_json()["query"] == ("pso" * 10_000)[:200]
+    negotiated = client.get("/search?q=PSO", headers={"Accept": "application/json"})
+    assert negotiated.get_json()["results"][0]["iri"] == PSO and "Accept" in negotiated.headers["Vary"]
+    assert client.get("/search?q=PSO", headers={"Accept": "text/html,*/*;q=0.8"}).mimetype == "text/html"
 
 
 def test_search_by_language(client: FlaskClient) -> None:

@@ -24,6 +24,9 @@ def finish(response: Response, request: Request, site: Site) -> Response:
     if site.last_modified is not None:
         response.last_modified = site.last_modified
     response.vary.add("Accept-Encoding")
+    # Always revalidate (a 304 is cheap): a new build must show at once, never after a heuristic freshness time.
+    response.cache_control.public = True
+    response.cache_control.no_cache = True
     response.make_conditional(request)
     if zipped and response.status_code == 200:
         body = gzip.compress(response.get_data(), compresslevel=6, mtime=0)

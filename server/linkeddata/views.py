@@ -129,9 +129,15 @@ def alphabetical() -> ResponseReturnValue:
 
 @bp.get("/search")
 def search_page() -> ResponseReturnValue:
-    query = _query()
-    hits = site().index.search(query, limit=100, lang=_lang())
-    return render_template("search.html", query=query, hits=[pages.hit_view(site(), h) for h in hits])
+    """The results page; the JSON API instead when the client prefers application/json."""
+    if negotiate(request.headers.get("Accept"), ["text/html", "application/json"]) == "application/json":
+        response = _hits_json(site().index.search(_query(), limit=_limit(50), lang=_lang()))
+    else:
+        hits = site().index.search(_query(), limit=100, lang=_lang())
+        response = Response(render_template("search.html", query=_query(),
+                                            hits=[pages.hit_view(site(), h) for h in hits]), mimetype="text/html")
+    response.vary.add("Accept")
+    return response
 
 
 @bp.get("/search.json")
@@ -159,7 +165,7 @@ def _limit(default: int) -> int:
     return max(1, min(value, 200))
 
 
-def _hits_json(hits: list[Hit]) -> ResponseReturnValue:
+def _hits_json(hits: list[Hit]) -> Response:
     current = site()
     results = [h.as_json(request.script_root + (current.paths.path(h.iri) or "")) for h in hits]
     return Response(json.dumps({"query": _query(), "results": results}, ensure_ascii=False),
