@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 from flask import Flask
 
 from server.app import create_app
@@ -31,8 +32,11 @@ def site_of(app: Flask) -> Site:
 def served_iris(app: Flask) -> list[str]:
     """Every IRI the build mints (subjects under the base), every ontology term, the ontology and the shapes."""
     site = site_of(app)
-    subjects = {q.subject.value for q in site.dataset.store.quads_for_pattern(None, None, None, None)
-                if hasattr(q.subject, "value") and q.subject.value.startswith(site.dataset.base)}
+    dataset = site.dataset
+    quads = [q for g in (dataset.asserted_graph, dataset.inferred_graph)
+             for q in dataset.store.quads_for_pattern(None, None, None, g)]
+    subjects = {q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode)
+                and q.subject.value.startswith(dataset.base)}
     terms = {str(s) for s in site.ontology.subjects() if str(s).startswith(ONTOLOGY_IRI)}
     fixed = {ONTOLOGY_IRI} | ({SHAPES_IRI} if len(site.shapes) else set())
     return sorted(subjects | terms | fixed)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from linkeddata_helpers import PSO, PSO_PATH, REG_PSO, make_app, site_of
+from linkeddata_helpers import FIXTURE, PSO, PSO_PATH, REG_PSO, make_app, site_of
 
 from server.linkeddata.search import fold
 
@@ -165,6 +166,24 @@ def test_search_by_language(client: FlaskClient) -> None:
     assert spanish and all(hit["lang"] in ("es", "") for hit in spanish)
     assert client.get("/search.json?q=doctors&lang=es").get_json()["results"] == []
     assert client.get("/search.json?q=doctors&lang=en").get_json()["results"][0]["iri"] == PSO
+
+
+def test_other_named_graphs_of_the_store_stay_out_of_the_site(tmp_path: Path) -> None:
+    """A build folder may carry extra named graphs (named-graphs.nq, e.g. test datasets for the endpoint)."""
+    for name in ("graph.ttl", "inferred.ttl", "build.json"):
+        (tmp_path / name).write_text((FIXTURE / name).read_text(encoding="utf-8"), encoding="utf-8")
+    stray = "https://w3id.org/medkg/concept/test/stray-term"
+    (tmp_path / "named-graphs.nq").write_text(
+        f'<{stray}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/2004/02/skos/core#Concept>'
+        f' <http://example.org/g> .\n<{stray}> <http://www.w3.org/2004/02/skos/core#prefLabel> "Stray term"@en'
+        f' <http://example.org/g> .\n<{PSO}> <http://www.w3.org/2004/02/skos/core#altLabel> "leak"@en'
+        ' <http://example.org/g> .\n', encoding="utf-8")
+    app = make_app(tmp_path)
+    client = app.test_client()
+    assert site_of(app).index.search("stray") == [] and site_of(app).index.search("leak") == []
+    assert client.get("/concept/test/stray-term", headers={"Accept": "text/turtle"}).status_code == 404
+    assert "leak" not in client.get(PSO_PATH + ".nt").get_data(as_text=True)
+    assert "leak" not in page(client, PSO_PATH + ".html")
 
 
 def test_source_locations_are_summarized_per_file() -> None:

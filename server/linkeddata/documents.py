@@ -86,7 +86,7 @@ def exists(site: Site, iri: str) -> bool:
     fixed = site.fixed_graph(iri)
     if fixed is not None and (URIRef(iri), None, None) in fixed:
         return True
-    return next(triples(site.dataset.store, URIRef(iri)), None) is not None
+    return next(triples(site.dataset, URIRef(iri)), None) is not None
 
 
 def describe(site: Site, iri: str, labels: bool = True) -> Description:
@@ -100,9 +100,9 @@ def describe(site: Site, iri: str, labels: bool = True) -> Description:
         for triple in fixed.triples((URIRef(iri), None, None)):
             asserted.add(triple)
     dataset = site.dataset
-    for triple in triples(dataset.store, URIRef(iri), graph=dataset.asserted_graph):
+    for triple in triples(dataset, URIRef(iri), graph=dataset.asserted_graph):
         asserted.add(triple)
-    for triple in triples(dataset.store, URIRef(iri), graph=dataset.inferred_graph):
+    for triple in triples(dataset, URIRef(iri), graph=dataset.inferred_graph):
         if triple not in asserted:
             inferred.add(triple)
     return Description(iri, asserted, inferred, linked_labels(site, asserted, inferred) if labels else bare_graph())
@@ -114,7 +114,7 @@ def linked_labels(site: Site, *graphs: Graph) -> Graph:
     targets = {o for g in graphs for o in g.objects() if isinstance(o, URIRef)}
     for target in sorted(targets):
         for prop in LABEL_PROPERTIES:
-            for triple in triples(site.dataset.store, target, prop):
+            for triple in triples(site.dataset, target, prop):
                 labels.add(triple)
             for triple in site.ontology.triples((target, prop, None)):
                 labels.add(triple)

@@ -50,7 +50,7 @@ class Facts:
         self.iri = iri
         self.description: Description = describe(site, iri, labels=False)  # pages label from site.labels
         self.incoming: list[tuple[Node, Node]] = sorted(
-            {(s, p) for s, p, _ in triples(site.dataset.store, obj=URIRef(iri)) if isinstance(s, URIRef)})
+            {(s, p) for s, p, _ in triples(site.dataset, obj=URIRef(iri)) if isinstance(s, URIRef)})
 
     def objects(self, *preds: URIRef) -> list[Node]:
         found = {o for p in preds for g in (self.description.asserted, self.description.inferred)
@@ -75,8 +75,8 @@ class Facts:
         return sorted(found.values(), key=lambda v: (v.text.casefold(), v.iri or ""))
 
     def _asserted_link(self, subject: Node, preds: tuple[URIRef, ...]) -> bool:
-        store, graph = self.site.dataset.store, self.site.dataset.asserted_graph
-        return any(next(triples(store, subject, p, URIRef(self.iri), graph), None) for p in preds)
+        dataset = self.site.dataset
+        return any(next(triples(dataset, subject, p, URIRef(self.iri), dataset.asserted_graph), None) for p in preds)
 
     def texts(self, *preds: URIRef) -> list[Value]:
         return [v for v in self.values(*preds) if v.iri is None]

@@ -24,13 +24,13 @@ class TreeNode:
 
 def scheme_tree(site: Site, scheme: str, tops: list[Value]) -> list[TreeNode]:
     """Roots are the top concepts plus members without a broader concept in the scheme."""
-    store = site.dataset.store
-    members = sorted({str(s) for s, _, _ in triples(store, predicate=SKOS.inScheme, obj=URIRef(scheme))})
+    data = site.dataset
+    members = sorted({str(s) for s, _, _ in triples(data, predicate=SKOS.inScheme, obj=URIRef(scheme))})
     children: dict[str, set[str]] = defaultdict(set)
     parents: dict[str, set[str]] = defaultdict(set)
     member_set = set(members)
     for child in members:
-        for _, _, parent in triples(store, URIRef(child), SKOS.broader):
+        for _, _, parent in triples(data, URIRef(child), SKOS.broader):
             if str(parent) in member_set:
                 children[str(parent)].add(child)
                 parents[child].add(str(parent))

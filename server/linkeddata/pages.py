@@ -124,7 +124,7 @@ def fr_history(facts: Facts) -> list[dict[str, Any]]:
     node: Any = URIRef(facts.iri)
     for _ in range(8):  # paragraph → section → subpart → part: never deeper than this
         for prop, what in FR_HISTORY:
-            for _s, _p, fr in triples(site.dataset.store, node, prop):
+            for _s, _p, fr in triples(site.dataset, node, prop):
                 if (fr, prop) not in seen:
                     seen.add((fr, prop))
                     rows.append({"what": what, "citation": value(site, fr), "of": value(site, node),
@@ -137,7 +137,7 @@ def fr_history(facts: Facts) -> list[dict[str, Any]]:
 
 
 def _date(site: Site, fr: Any) -> str:
-    found = [str(o) for _, _, o in triples(site.dataset.store, fr, DCTERMS.date)]
+    found = [str(o) for _, _, o in triples(site.dataset, fr, DCTERMS.date)]
     return min(found) if found else ""
 
 
@@ -173,7 +173,7 @@ def closest(parents: list[Any]) -> Any:
 
 
 def _parents(site: Site, node: Any) -> list[Any]:
-    return [o for _, _, o in triples(site.dataset.store, node, DCTERMS.isPartOf)]
+    return [o for _, _, o in triples(site.dataset, node, DCTERMS.isPartOf)]
 
 
 def graph_members(facts: Facts) -> list[dict[str, Any]]:
@@ -190,29 +190,29 @@ def graph_members(facts: Facts) -> list[dict[str, Any]]:
 
 
 def home_context(site: Site) -> dict[str, Any]:
-    store = site.dataset.store
-    counts = {name: len({s for s, _, _ in triples(store, predicate=RDF.type, obj=cls)}) for name, cls in (
+    data = site.dataset
+    counts = {name: len({s for s, _, _ in triples(data, predicate=RDF.type, obj=cls)}) for name, cls in (
         ("concepts", SKOS.Concept), ("concept schemes", SKOS.ConceptScheme), ("collections", SKOS.Collection),
         ("provisions", MEDKG.Provision), ("Federal Register citations", MEDKG.FederalRegisterCitation))}
     members: dict[str, set[str]] = {}
-    for concept, _, scheme in triples(store, predicate=SKOS.inScheme):
+    for concept, _, scheme in triples(data, predicate=SKOS.inScheme):
         members.setdefault(str(scheme), set()).add(str(concept))
     schemes = [{"scheme": value(site, s), "concepts": len(members.get(str(s), ())),
-                "publisher": [value(site, o) for _, _, o in triples(store, s, DCTERMS.publisher)]}
-               for s in sorted({s for s, _, _ in triples(store, predicate=RDF.type, obj=SKOS.ConceptScheme)},
+                "publisher": [value(site, o) for _, _, o in triples(data, s, DCTERMS.publisher)]}
+               for s in sorted({s for s, _, _ in triples(data, predicate=RDF.type, obj=SKOS.ConceptScheme)},
                                key=lambda s: site.label(str(s)).casefold())]
-    return {"counts": counts, "schemes": schemes, "triples": len(store), "manifest": site.dataset.manifest}
+    return {"counts": counts, "schemes": schemes, "triples": site.triple_count, "manifest": site.dataset.manifest}
 
 
 def index_context(site: Site) -> dict[str, Any]:
     """Every concept by its preferred label, grouped by first letter."""
-    concepts = {s for s, _, _ in triples(site.dataset.store, predicate=RDF.type, obj=SKOS.Concept)}
+    concepts = {s for s, _, _ in triples(site.dataset, predicate=RDF.type, obj=SKOS.Concept)}
     entries = sorted((value(site, c) for c in concepts), key=lambda v: (v.text.casefold(), v.iri or ""))
     letters: dict[str, list[Value]] = {}
     for entry in entries:
         first = entry.text[:1].upper()
         letters.setdefault(first if first.isalpha() else "#", []).append(entry)
-    schemes = {str(s): value(site, o) for s, _, o in triples(site.dataset.store, predicate=SKOS.inScheme)}
+    schemes = {str(s): value(site, o) for s, _, o in triples(site.dataset, predicate=SKOS.inScheme)}
     return {"letters": letters, "schemes": schemes, "total": len(entries)}
 
 

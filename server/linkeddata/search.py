@@ -102,11 +102,11 @@ def _rank(entry: Entry, q: str) -> int | None:
 
 def build_index(site: Site) -> SearchIndex:
     """Index every skos:Concept's labels and definitions, in every language, plus acronyms in parentheses."""
-    store = site.dataset.store
-    concepts = {str(s) for s, _, _ in triples(store, predicate=RDF.type, obj=SKOS.Concept)}
+    data = site.dataset
+    concepts = {str(s) for s, _, _ in triples(data, predicate=RDF.type, obj=SKOS.Concept)}
     entries: list[Entry] = []
     for prop, kind in KINDS.items():
-        for s, _, o in triples(store, predicate=prop):
+        for s, _, o in triples(data, predicate=prop):
             if isinstance(s, URIRef) and str(s) in concepts and isinstance(o, Literal):
                 entries.extend(_entries(str(s), kind, o))
     entries = sorted(set(entries), key=lambda e: (e.iri, e.kind, e.lang, e.text))

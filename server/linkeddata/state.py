@@ -6,6 +6,7 @@ import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 
 from rdflib import DCTERMS, OWL, RDFS, SKOS, Graph, Literal, URIRef
@@ -36,6 +37,11 @@ class Site:
     index: SearchIndex
     dumps: dict[str, bytes] = field(default_factory=dict)
     dumps_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @cached_property
+    def triple_count(self) -> int:
+        """Distinct triples of asserted ∪ inferred, counted once."""
+        return self.dataset.triples
 
     @property
     def last_modified(self) -> datetime | None:
@@ -100,7 +106,7 @@ def collect_labels(dataset: Dataset, ontology: Graph) -> dict[str, dict[str, str
     """
     found: dict[str, dict[str, str]] = {}
     for prop in LABEL_PROPERTIES:
-        pairs = [(s, o) for s, _, o in triples(dataset.store, predicate=prop)]
+        pairs = [(s, o) for s, _, o in triples(dataset, predicate=prop)]
         pairs += [(s, o) for s, o in ontology.subject_objects(prop)]
         per_iri: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         for s, o in pairs:

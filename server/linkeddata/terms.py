@@ -9,6 +9,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from ..pipeline.iris import MEDKG, ONTOLOGY_IRI, SHAPES_IRI
+from ..store import Dataset
 
 Triple = tuple[Node, Node, Node]
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -41,12 +42,14 @@ def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(f"unsupported term {term!r}")
 
 
-def triples(store: ox.Store, subject: Node | None = None, predicate: Node | None = None,
+def triples(dataset: Dataset, subject: Node | None = None, predicate: Node | None = None,
             obj: Node | None = None, graph: ox.NamedNode | None = None) -> Iterator[Triple]:
-    """The triples matching a pattern in one named graph (or in any graph when ``graph`` is None)."""
+    """The triples matching a pattern in one named graph, or (``graph`` None) in the asserted and the inferred
+    graphs: never in other graphs a store may hold (e.g. test datasets), nor in its default graph."""
     pattern = [None if t is None else to_ox(t) for t in (subject, predicate, obj)]
-    for quad in store.quads_for_pattern(pattern[0], pattern[1], pattern[2], graph):  # type: ignore[arg-type]
-        yield to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)
+    for name in (graph,) if graph is not None else (dataset.asserted_graph, dataset.inferred_graph):
+        for quad in dataset.store.quads_for_pattern(pattern[0], pattern[1], pattern[2], name):  # type: ignore[arg-type]
+            yield to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)
 
 
 class PathMap:
