@@ -4,9 +4,10 @@ A definition names its genus in a few fixed ways: "… refers to a managed care 
 "A type of Medicare health plan …", "X is a <genus> that …", "X means a <genus> …", or simply "A <genus> that …".
 The noun phrase after the cue is matched (whole, or its last two or more words) against every concept's labels.
 A match in the same scheme gives skos:broader; a match in another scheme gives skos:broadMatch (a sub-property of
-skos:broader meant for links across schemes). The phrase is kept as medkg:broaderEvidence. Nothing is linked
-when the phrase does not end cleanly (e.g. in a verb or a determiner), so a sentence that only happens to begin
-with "A …" does not produce a link.
+skos:broader meant for links across schemes), but only for a genus of two or more words: one bare word ("a plan")
+names different things in a consumer glossary and in a regulation. The phrase is kept as medkg:broaderEvidence.
+Nothing is linked when the phrase does not end cleanly (e.g. in a verb or a determiner), so a sentence that only
+happens to begin with "A …" does not produce a link.
 """
 
 from __future__ import annotations
@@ -156,8 +157,11 @@ def _target(ctx: BuildContext, concept: URIRef, genus: Genus, index: dict[str, s
     for key in candidates(genus.words):
         matches = sorted(m for m in index.get(key, set()) if m != concept)
         same = [m for m in matches if own & set(ctx.graph.objects(m, SKOS.inScheme))]
-        if same or len(matches) == 1:
-            return (same or matches)[0]
+        if same:
+            return same[0]
+        # one bare word ("a plan", "a provider") means different things in different vocabularies
+        if len(matches) == 1 and len(key.split()) >= 2:
+            return matches[0]
         if matches:
             return None  # several concepts of other schemes share the name: not ours to choose
     return None
