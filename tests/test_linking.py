@@ -89,6 +89,17 @@ def test_a_name_shared_by_concepts_of_several_other_schemes_is_not_chosen() -> N
     assert not set(ctx.graph.objects(hmo, SKOS.broadMatch)) and not set(ctx.graph.objects(hmo, SKOS.broader))
 
 
+def test_a_one_word_genus_links_only_within_its_own_scheme() -> None:
+    ctx = BuildContext(IRIs())
+    plan = add(ctx, "a-glossary", "Plan", "A benefit your employer offers.")
+    new_plan = add(ctx, "42-cfr-422", "New MA plan", "means a plan that was not offered before.",
+                   MEDKG.RegulatoryConcept, "422.2")
+    hdhp = add(ctx, "a-glossary", "High deductible plan", "A plan with higher deductibles.")
+    link_broader(ctx)
+    assert (new_plan, SKOS.broadMatch, plan) not in ctx.graph  # "a plan" of a regulation is not the glossary's
+    assert (hdhp, SKOS.broader, plan) in ctx.graph
+
+
 def test_no_broader_cycle_is_made() -> None:
     ctx = BuildContext(IRIs())
     a = add(ctx, "s", "Alpha plan", "A beta plan that pays.")
