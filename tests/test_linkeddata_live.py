@@ -32,17 +32,18 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """gunicorn serving a copy of the fixture build whose base is the server's own address."""
+    """``medkg serve`` (the production server) on a copy of the fixture build whose base is its own address."""
     port = free_port()
     root = f"http://127.0.0.1:{port}/"
     folder = tmp_path_factory.mktemp("live-build")
     for name in ("graph.ttl", "inferred.ttl", "build.json"):
         text = (FIXTURE / name).read_text(encoding="utf-8").replace(BASE, root)
         (folder / name).write_text(text.replace(root + "def/", BASE + "def/"), encoding="utf-8")
-    env = {**os.environ, "MEDKG_BUILD_DIR": str(folder)}
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    process = subprocess.Popen([str(gunicorn), "-w", "1", "-b", f"127.0.0.1:{port}", "server.app:create_app()"],
-                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    medkg = Path(sys.executable).with_name("medkg")
+    command = [str(medkg), "serve", str(folder), "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
+               "--threads", "2"]
+    process = subprocess.Popen(command, cwd=ROOT, env=dict(os.environ), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
     try:
         wait_until_up(root + "-/health", process)
         yield root
@@ -92,6 +93,7 @@ def test_a_browser_reads_a_concept_follows_broader_and_searches(server: str, tmp
             assert page.url.endswith(PSO_PATH + ".html")
             assert page.locator("h1").inner_text() == "Provider-Sponsored Organization (PSO)"
             assert page.locator("figure.neighbourhood svg circle").count() >= 4
+            assert page.evaluate("getComputedStyle(document.querySelector('header.site')).display") == "flex"
             page.screenshot(path=str(tmp_path / "concept.png"), full_page=True)
             page.locator("section.relations dd a", has_text="Managed Care Plan").first.click()
             page.wait_for_load_state()
