@@ -50,6 +50,16 @@ def test_the_concept_page_shows_everything_the_graph_knows(client: FlaskClient) 
     assert "data/glossary-provider-sponsored-organization.txt:2, 8" in html  # from provenance.tsv
 
 
+def test_a_paragraph_without_its_own_official_page_links_its_sections(client: FlaskClient) -> None:
+    html = page(client, "/concept/healthcare-gov-glossary/health-plan.html")
+    assert 'href="/cfr/42/422/422.350/b"' in html and "42 CFR 422.350(b)" in html
+    assert 'href="https://www.ecfr.gov/current/title-42/section-422.350"' in html  # the section's page
+    assert "63 FR 34968" in html  # and the section's Federal Register history
+    provision = page(client, "/cfr/42/422/422.350/b.html")
+    assert 'href="https://www.ecfr.gov/current/title-42/section-422.350"' in provision
+    assert provision.index("42 CFR Part 422, Subpart H") < provision.index("<h1>")  # breadcrumbs
+
+
 def test_the_neighbourhood_picture_is_svg_with_links(client: FlaskClient) -> None:
     html = page(client, PSO_PATH + ".html")
     svg = html[html.index("<svg"):html.index("</svg>")]

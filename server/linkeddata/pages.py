@@ -115,7 +115,19 @@ def citation(site: Site, provision: Value) -> dict[str, Any]:
     """A provision cited by a concept: our page, the official page, and the provision's Federal Register history."""
     facts = Facts(site, provision.iri or "")
     return {"provision": provision, "heading": facts.texts(DCTERMS.title),
-            "official": facts.values(MEDKG.officialPage), "history": fr_history(facts)}
+            "official": official_pages(site, URIRef(facts.iri)), "history": fr_history(facts)}
+
+
+def official_pages(site: Site, provision: Any) -> list[Value]:
+    """The official text of a provision, or of the nearest provision containing it that has one."""
+    node = provision
+    for _ in range(8):
+        pages = sorted({o for _, _, o in triples(site.dataset, node, MEDKG.officialPage)}, key=str)
+        parents = _parents(site, node)
+        if pages or not parents:
+            return [value(site, p) for p in pages]
+        node = closest(parents)
+    return []
 
 
 def fr_history(facts: Facts) -> list[dict[str, Any]]:
@@ -159,7 +171,8 @@ def provision_context(facts: Facts) -> dict[str, Any]:
     cited_by = facts.linked((MEDKG.citedBy,), (MEDKG.cites, MEDKG.regulatoryCitation))
     return {
         "citation_label": facts.texts(MEDKG.citationLabel), "heading": facts.texts(DCTERMS.title),
-        "text": facts.texts(MEDKG.text), "official": facts.values(MEDKG.officialPage), "parents": parents,
+        "text": facts.texts(MEDKG.text), "official": official_pages(facts.site, URIRef(facts.iri)),
+        "parents": parents,
         "children": facts.linked((DCTERMS.hasPart,), (DCTERMS.isPartOf,)), "defines": defines,
         "cites": facts.linked((MEDKG.cites,), (MEDKG.citedBy,)),
         "cited_by": [v for v in cited_by if v.iri not in defined],  # defining is shown above, not as citing
