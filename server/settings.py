@@ -38,7 +38,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("QUERY_PROCESSES", 2, "SPARQL queries run at once per server worker, each in its own process", int),
     Setting("QUERY_MEMORY_MB", 2048, "memory cap of one query process, in MiB (0: no cap)", int),
     Setting("HOST", "127.0.0.1", "address 'medkg serve' listens on"),
-    Setting("PORT", 8080, "port 'medkg serve' listens on", int),
+    Setting("PORT", 8000, "port 'medkg serve' listens on", int),
     Setting("WORKERS", 2, "server worker processes of 'medkg serve'", int),
     Setting("THREADS", 4, "request threads per server worker of 'medkg serve'", int),
     Setting("DEBUG_ERRORS", False, "show tracebacks in error pages (never in production)", _bool),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..conneg import negotiate
 
@@ -53,6 +54,7 @@ def known_format(name: str) -> bool:
     return any(name in (f.name, f.media_type, *f.aliases) for fs in FORMS.values() for f in fs)
 
 
+@lru_cache(maxsize=1024)  # few distinct Accept headers exist; parsing one costs more than running a lookup
 def choose(form: str, accept: str | None, format_param: str | None) -> ResultFormat:
     """The format of a ``form`` ("select", "ask", "graph") answer; the ``format`` parameter wins over Accept."""
     offered = FORMS[form]
