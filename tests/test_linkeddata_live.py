@@ -99,7 +99,7 @@ def test_a_browser_reads_a_concept_follows_broader_and_searches(server: str, tmp
             page.wait_for_load_state()
             assert page.locator("h1").inner_text() == "Managed Care Plan"
             page.locator("input[name=q]").press_sequentially("PSO", delay=30)  # autocomplete fills the datalist
-            page.wait_for_function("document.querySelectorAll('#suggestions option').length > 0")
+            page.locator("#suggestions option").first.wait_for(state="attached")  # (CSP forbids eval-ed waits)
             assert page.locator("#suggestions option").first.get_attribute("value") == (
                 "Provider-Sponsored Organization (PSO)")
             page.press("input[name=q]", "Enter")

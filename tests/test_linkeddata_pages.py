@@ -78,6 +78,8 @@ def test_every_value_is_escaped(client: FlaskClient) -> None:
     assert "<script>\"'" not in html and "&lt;script&gt;&#34;&#39;" in html
     html = page(client, "/concept/healthcare-gov-glossary/x-script-term.html")
     assert "<b>markup</b>" not in html and "&lt;b&gt;markup&lt;/b&gt;" in html
+    headers = client.get("/concept/healthcare-gov-glossary/x-script-term.html").headers
+    assert "default-src 'self'" in headers["Content-Security-Policy"] and headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_the_scheme_page_shows_metadata_top_concepts_and_hierarchy(client: FlaskClient) -> None:
