@@ -18,15 +18,15 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import owlrl
-from rdflib import OWL, RDF, RDFS, XSD, Graph, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .context import BuildContext, Triple, new_graph
+from .context import BuildContext, Triple
 from .steps import OutputOptions
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,20 +57,25 @@ def individuals(data: Graph) -> set[Node]:
     return {n for n in found if isinstance(n, URIRef)}
 
 
-def keep(triples: Iterable[Triple], data: Graph, schema: Graph) -> Graph:
-    """The entailments a user would query (see the module docstring), as a graph."""
+def keep(triples: Iterable[Triple], data: Graph, schema: Graph) -> set[Triple]:
+    """The entailments a user would query (see the module docstring)."""
     wanted = individuals(data) - set(schema.subjects())
-    kept = new_graph()
+    return _filtered(triples, wanted.__contains__, data.__contains__)
+
+
+def _filtered(triples: Iterable[Triple], wanted: Callable[[Node], bool],
+              asserted: Callable[[Triple], bool]) -> set[Triple]:
+    kept: set[Triple] = set()
+    owl = str(OWL)
     for s, p, o in triples:
-        if s not in wanted or s == o or str(p).startswith(str(OWL)) or (s, p, o) in data:
+        if not wanted(s) or s == o or str(p).startswith(owl) or (p == RDF.type and _builtin(o)):
             continue
-        if p == RDF.type and _builtin(o):
-            continue
-        kept.add((s, p, o))
+        if not asserted((s, p, o)):
+            kept.add((s, p, o))
     return kept
 
 
-def infer_owlrl(data: Graph, schema: Graph) -> Graph:
+def infer_owlrl(data: Graph, schema: Graph) -> set[Triple]:
     """The reference: owlrl's OWL-RL closure of a copy of data + schema, filtered by ``keep``."""
     closure = Graph()
     closure += data
@@ -132,74 +137,117 @@ def compile_schema(schema: Graph) -> Schema:
 
 
 class _Facts:
-    """Property triples indexed by predicate, subject and object, closed under the property rules."""
+    """Property triples indexed by predicate and subject (and object, for transitive properties), closed under
+    the property rules; ``derived`` lists, in order, the triples the rules added."""
 
     def __init__(self, schema: Schema) -> None:
         self.schema = schema
         self.out: dict[Node, dict[Node, set[Node]]] = defaultdict(lambda: defaultdict(set))
         self.into: dict[Node, dict[Node, set[Node]]] = defaultdict(lambda: defaultdict(set))
         self.queue: deque[Triple] = deque()
+        self.derived: list[Triple] = []
 
-    def add(self, s: Node, p: Node, o: Node) -> None:
-        if o not in self.out[p][s]:
-            self.out[p][s].add(o)
-            self.into[p][o].add(s)
+    def add(self, s: Node, p: Node, o: Node, seed: bool = False) -> None:
+        objects = self.out[p][s]
+        if o not in objects:
+            objects.add(o)
+            if p in self.schema.transitive:
+                self.into[p][o].add(s)
             self.queue.append((s, p, o))
-
-    def consequences(self, s: Node, p: Node, o: Node) -> Iterator[Triple]:
-        schema = self.schema
-        yield from ((s, q, o) for q in schema.supers.get(p, ()))
-        yield from ((o, q, s) for q in schema.inverses.get(p, ()))
-        if p in schema.symmetric:
-            yield (o, p, s)
-        if p in schema.transitive:
-            yield from ((s, p, z) for z in list(self.out[p].get(o, ())))
-            yield from ((w, p, o) for w in list(self.into[p].get(s, ())))
+            if not seed:
+                self.derived.append((s, p, o))
 
     def close(self) -> None:
-        while self.queue:
-            for triple in self.consequences(*self.queue.popleft()):
-                self.add(*triple)
+        """Apply sub-property, inverse, symmetric and transitive rules until nothing new follows."""
+        schema, add, queue = self.schema, self.add, self.queue
+        while queue:
+            s, p, o = queue.popleft()
+            for q in schema.supers.get(p, ()):
+                add(s, q, o)
+            for q in schema.inverses.get(p, ()):
+                add(o, q, s)
+            if p in schema.symmetric:
+                add(o, p, s)
+            if p in schema.transitive:
+                for z in list(self.out[p].get(o, ())):
+                    add(s, p, z)
+                for w in list(self.into[p].get(s, ())):
+                    add(w, p, o)
 
-    def triples(self) -> Iterator[Triple]:
-        for p, subjects in self.out.items():
-            for s, objects in subjects.items():
-                yield from ((s, p, o) for o in objects)
+
+def _pairs(facts: _Facts, data: Graph, p: Node, seeded: set[Node]) -> Iterator[tuple[Node, Node]]:
+    """Every (subject, object) of ``p``: asserted or derived."""
+    for s, objects in facts.out.get(p, {}).items():
+        yield from ((s, o) for o in objects)
+    if p not in seeded:
+        yield from data.subject_objects(p)
 
 
-def _types(facts: _Facts, data: Graph, schema: Schema) -> Iterator[Triple]:
-    """Asserted types, types from domains and ranges, then every super-class of each."""
-    found: set[tuple[Node, Node]] = set(data.subject_objects(RDF.type))
-    for s, p, o in facts.triples():
-        found.update((s, c) for c in schema.domains.get(p, ()))
-        found.update((o, c) for c in schema.ranges.get(p, ()))
+def _types(facts: _Facts, data: Graph, schema: Schema, seeded: set[Node],
+           asserted: set[tuple[Node, Node]]) -> Iterator[Triple]:
+    """Types from domains and ranges, and every super-class of every type, that are not asserted (literals get no
+    type: ``keep`` drops every triple about a literal)."""
+    found = set(asserted)
+    for p in set(schema.domains) | set(schema.ranges):
+        domains, ranges = schema.domains.get(p, ()), schema.ranges.get(p, ())
+        for s, o in _pairs(facts, data, p, seeded):
+            found.update((s, c) for c in domains)
+            if not isinstance(o, Literal):
+                found.update((o, c) for c in ranges)
     for node, cls in list(found):
         found.update((node, sup) for sup in schema.superclasses.get(cls, ()))
-    return ((node, RDF.type, cls) for node, cls in found)
+    return ((node, RDF.type, cls) for node, cls in found - asserted)
 
 
-def infer_fast(data: Graph, schema_graph: Graph) -> Graph:
-    """The same entailments as ``infer_owlrl``, computed by the rules our schema can fire."""
+class _Asserted:
+    """Membership in the data graph by predicate, each predicate's pairs read once from rdflib's index."""
+
+    def __init__(self, data: Graph, types: set[tuple[Node, Node]]) -> None:
+        self.data = data
+        self.pairs: dict[Node, set[tuple[Node, Node]]] = {RDF.type: types}
+
+    def __call__(self, triple: Triple) -> bool:
+        s, p, o = triple
+        if p not in self.pairs:
+            self.pairs[p] = set(self.data.subject_objects(p))
+        return (s, o) in self.pairs[p]
+
+
+def infer_fast(data: Graph, schema_graph: Graph) -> set[Triple]:
+    """The same entailments as ``infer_owlrl``, computed by the rules our schema can fire. Every node these rules
+    reach is a subject or non-class object of the data, so ``keep``'s test for the data's own resources reduces to
+    "an IRI that the schema does not describe" (``tests/test_inference.py`` proves the results equal)."""
     schema = compile_schema(schema_graph)
     facts = _Facts(schema)
-    for p in schema.properties:
+    seeded = set(schema.supers) | set(schema.inverses) | schema.symmetric | schema.transitive
+    for p in seeded:
         for s, o in data.subject_objects(p):
-            facts.add(s, p, o)
+            facts.add(s, p, o, seed=True)
     facts.close()
-    return keep([*facts.triples(), *_types(facts, data, schema)], data, schema_graph)
+    types = set(data.subject_objects(RDF.type))
+    described = set(schema_graph.subjects())
+    candidates = [*facts.derived, *_types(facts, data, schema, seeded, types)]
+    return _filtered(candidates, lambda s: isinstance(s, URIRef) and s not in described, _Asserted(data, types))
 
 
-def infer(data: Graph, schema: Graph, reasoner: str = "fast") -> Graph:
+def infer(data: Graph, schema: Graph, reasoner: str = "fast") -> set[Triple]:
     if reasoner not in REASONERS:
         raise ValueError(f"unknown reasoner {reasoner!r}; choose one of {', '.join(REASONERS)}")
     return infer_fast(data, schema) if reasoner == "fast" else infer_owlrl(data, schema)
 
 
-def ntriples_turtle(graph: Graph) -> str:
-    """Sorted N-Triples lines: valid Turtle, byte-identical for the same graph, and fast to write at scale."""
-    lines = sorted({f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in graph})
-    return "# medkg inferred triples (OWL-RL entailments not in graph.ttl); N-Triples lines are Turtle\n" + "".join(
-        lines)
+def ntriples_turtle(triples: Iterable[Triple]) -> str:
+    """Sorted N-Triples lines: valid Turtle, byte-identical for the same triples, and fast to write at scale."""
+    terms: dict[Node, str] = {}
+
+    def n3(term: Node) -> str:
+        found = terms.get(term)
+        if found is None:
+            found = terms[term] = term.n3()
+        return found
+
+    lines = sorted({f"{n3(s)} {n3(p)} {n3(o)} .\n" for s, p, o in triples})
+    return "# N-Triples lines, sorted (valid Turtle)\n" + "".join(lines)
 
 
 def infer_step(ctx: BuildContext, folder: Path, options: OutputOptions) -> None:

@@ -21,7 +21,7 @@ from rdflib.term import Node
 
 from .context import BuildContext
 from .diagnostics import Diagnostics, Severity, SourceLocation
-from .export import serialize
+from .inference import ntriples_turtle
 from .iris import MEDKG
 from .shacl_report import load_ontology, load_shapes, report_graph, validate
 from .shacl_sparql import SH, Result
@@ -134,7 +134,8 @@ def add_diagnostics(found: list[Entry], diagnostics: Diagnostics) -> None:
 def write_reports(found: list[Entry], shapes: Graph, folder: Path) -> None:
     from .build import write_text
 
-    write_text(folder / "validation.ttl", serialize(report_graph([e.result for e in found], shapes), "ttl"))
+    # sorted N-Triples lines (valid Turtle): stable without canonicalizing blank nodes, whose ids are digests
+    write_text(folder / "validation.ttl", ntriples_turtle(report_graph([e.result for e in found], shapes)))
     write_text(folder / "validation.txt", report_text(found))
 
 
@@ -162,7 +163,8 @@ def keep_rejected(found: list[Entry], staging: Path) -> None:
 def validate_step(ctx: BuildContext, folder: Path, options: OutputOptions) -> None:
     """Output step: the validation gate (see the module docstring)."""
     shapes = load_shapes()
-    results = validate(ctx.graph, shapes, load_ontology())
+    graph_file = folder / "graph.ttl"  # the asserted graph as written by the build
+    results = validate(ctx.graph, shapes, load_ontology(), graph_file if graph_file.is_file() else None)
     found = entries(results, ctx.graph, provenance_locator(ctx, SourceLocation("graph.ttl")))
     write_reports(found, shapes, folder)
     add_diagnostics(found, ctx.diagnostics)
