@@ -145,6 +145,19 @@ def test_a_build_without_inferred_triples(tmp_path: Path) -> None:
     assert about(Graph().parse(data=turtle, format="turtle"), PSO) == about(load_graph(FIXTURE), PSO)
 
 
+def test_rendered_documents_are_kept_up_to_the_cache_size() -> None:
+    app = make_app(CACHE_SIZE=2)
+    client, cache = app.test_client(), site_of(app).documents
+    first = client.get(PSO_PATH + ".ttl").data
+    assert client.get(PSO_PATH + ".ttl").data == first and len(cache.entries) == 1
+    for path in ("/cfr/42/422/422.350.html", "/fr/63/34968.nt", PSO_PATH + ".jsonld"):
+        assert client.get(path).status_code == 200
+    assert len(cache.entries) == 2
+    assert [key[1] for key in cache.entries] == [".nt", ".jsonld"]  # the least recently used went first
+    uncached = make_app(CACHE_SIZE=0)
+    assert uncached.test_client().get(PSO_PATH + ".ttl").data == first and not site_of(uncached).documents.entries
+
+
 def test_head_requests(client: FlaskClient) -> None:
     assert client.head(PSO_PATH, headers={"Accept": "text/turtle"}).status_code == 303
     head = client.head(PSO_PATH + ".ttl")

@@ -16,7 +16,7 @@ def register(app: Flask) -> None:
     from . import dumps, views
 
     dataset: Dataset = app.extensions["medkg"]
-    app.extensions[EXTENSION] = load_site(dataset)
+    app.extensions[EXTENSION] = load_site(dataset, int(app.config.get("CACHE_SIZE") or 0))
     app.register_blueprint(dumps.bp)
     app.register_blueprint(views.bp)
     app.extensions.setdefault("medkg.void", []).append(lambda g, d, root: advertise_dumps(dataset, g, d, root))

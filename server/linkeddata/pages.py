@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, render_template, request
+from flask import render_template, request
 from rdflib import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, URIRef
 
 from ..pipeline.iris import MEDKG
@@ -41,7 +41,7 @@ PROVENANCE = (("source", DCTERMS.source), ("derived from", PROV.wasDerivedFrom),
 FR_HISTORY = ((MEDKG.originallyPublishedIn, "originally published"), (MEDKG.amendedBy, "amended"))
 
 
-def render_page(site: Site, iri: str) -> Response:
+def render_page(site: Site, iri: str) -> str:
     facts = Facts(site, iri)
     types = set(facts.objects(RDF.type))
     if types & {SKOS.Concept, MEDKG.GlossaryConcept, MEDKG.RegulatoryConcept}:
@@ -52,8 +52,7 @@ def render_page(site: Site, iri: str) -> Response:
         template, extra = "provision.html", provision_context(facts)
     else:
         template, extra = "resource.html", {"members": graph_members(facts)}
-    html = render_template(template, **common_context(facts), **extra)
-    return Response(html, mimetype="text/html")
+    return render_template(template, **common_context(facts), **extra)
 
 
 def common_context(facts: Facts) -> dict[str, Any]:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -24,6 +25,27 @@ LABEL_PROPERTIES = (SKOS.prefLabel, MEDKG.citationLabel, RDFS.label, DCTERMS.tit
 EXTENSION = "medkg-linkeddata"
 
 
+class DocumentCache:
+    """Rendered documents and pages, least recently used first out: a build never changes under a process."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[tuple[str, ...], str] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[str, ...], make: Callable[[], str]) -> str:
+        with self.lock:
+            if key in self.entries:
+                self.entries.move_to_end(key)
+                return self.entries[key]
+        text = make()
+        with self.lock:
+            self.entries[key] = text
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return text
+
+
 @dataclass
 class Site:
     """One build as the site sees it. Nothing here changes after start-up except the dump cache."""
@@ -37,6 +59,7 @@ class Site:
     index: SearchIndex
     dumps: dict[str, bytes] = field(default_factory=dict)
     dumps_lock: threading.Lock = field(default_factory=threading.Lock)
+    documents: DocumentCache = field(default_factory=lambda: DocumentCache(0))
 
     @cached_property
     def triple_count(self) -> int:
@@ -82,13 +105,14 @@ def curie(iri: str) -> str:
     return iri
 
 
-def load_site(dataset: Dataset) -> Site:
+def load_site(dataset: Dataset, cache_size: int = 0) -> Site:
     ontology = _parse_files([ONTOLOGY_FILE] if ONTOLOGY_FILE.is_file() else [])
     shapes = _parse_files(sorted(SHAPES_DIR.glob("*.ttl")) if SHAPES_DIR.is_dir() else [])
     labels = collect_labels(dataset, ontology)
     site = Site(dataset, PathMap(dataset.base), ontology, shapes, labels, _provenance(dataset.folder),
                 SearchIndex([]))
     site.index = build_index(site)
+    site.documents = DocumentCache(cache_size)
     return site
 
 

@@ -95,9 +95,11 @@ def graph_dump(which: str) -> ResponseReturnValue:
 
 def document(current: Site, iri: str, fmt: DocFormat) -> ResponseReturnValue:
     """One resource's description, as an HTML page or an RDF document."""
+    key = (iri, fmt.suffix, request.script_root, context_url())  # what a rendering depends on
     if fmt.suffix == ".html":
-        return pages.render_page(current, iri)
-    body = render(describe(current, iri), fmt, context_url(), current.dataset.inferred_graph.value)
+        return Response(current.documents.get(key, lambda: pages.render_page(current, iri)), mimetype="text/html")
+    body = current.documents.get(key, lambda: render(describe(current, iri), fmt, context_url(),
+                                                      current.dataset.inferred_graph.value))
     response = Response(body, mimetype=fmt.media_type)
     response.headers["Link"] = f'<{iri}>; rel="describes"'  # RFC 6892: this document describes the IRI
     response.headers["Access-Control-Allow-Origin"] = "*"
