@@ -407,3 +407,10 @@ def test_example_queries_run(client: FlaskClient, example: Path) -> None:
                            headers={"Accept": "application/sparql-results+json"})
     assert response.status_code == 200, response.data
     assert json.loads(response.data)["results"]["bindings"], f"{example.name} found nothing in the fixture"
+
+
+def test_serve_refuses_a_folder_that_is_not_a_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from server.cli import main
+
+    assert main(["serve", str(tmp_path)]) == 2
+    assert "not a build folder" in capsys.readouterr().err

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -91,13 +92,16 @@ def answer(job: Job) -> Response:
             current.cache.put(key, reply)
     response = Response(reply.body, reply.status, reply.headers, content_type=reply.content_type)
     response.vary.add("Accept")
-    if reply.status == 200:
-        tag = hashlib.sha1(repr(key).encode() + reply.content_type.encode()).hexdigest()[:20]
-        response.set_etag(tag)
-        response.cache_control.public = True
-        response.cache_control.max_age = 300
-        request.environ[CACHEABLE] = True
-        response.make_conditional(request)
+    return cacheable(response, key) if reply.status == 200 else response
+
+
+def cacheable(response: Response, key: Hashable) -> Response:
+    """Validators and freshness for an answer of the read-only graph; the fast path may keep it."""
+    response.set_etag(hashlib.sha1(repr(key).encode() + response.content_type.encode()).hexdigest()[:20])
+    response.cache_control.public = True
+    response.cache_control.max_age = 300
+    request.environ[CACHEABLE] = True
+    response.make_conditional(request)
     return response
 
 
