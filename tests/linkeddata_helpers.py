@@ -38,6 +38,7 @@ def served_iris(app: Flask) -> list[str]:
     subjects = {q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode)
                 and q.subject.value.startswith(dataset.base)}
     terms = {str(s) for s in site.ontology.subjects() if str(s).startswith(ONTOLOGY_IRI)}
+    terms |= {str(s) for s in site.shapes.subjects() if str(s).startswith(SHAPES_IRI)}
     fixed = {ONTOLOGY_IRI} | ({SHAPES_IRI} if len(site.shapes) else set())
     return sorted(subjects | terms | fixed)
 

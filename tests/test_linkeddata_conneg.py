@@ -112,6 +112,8 @@ def test_a_build_made_with_another_base_is_served_under_it(tmp_path: Path) -> No
     assert client.get("/def/GlossaryConcept", headers={"Accept": "text/turtle"}).headers["Location"] == (
         "/def/GlossaryConcept.ttl")
     assert client.get("/def/GlossaryConcept.ttl").status_code == 200
+    shape = client.get("/shapes/concept.nt").get_data(as_text=True)  # the shapes too keep their fixed IRIs
+    assert "<https://w3id.org/medkg/shapes/concept> <http://www.w3.org/ns/shacl#targetClass>" in shape
 
 
 def test_a_script_root_prefixes_the_redirect(app: Flask) -> None:

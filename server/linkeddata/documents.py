@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from rdflib import Graph, URIRef
+from rdflib import SH, Graph, URIRef
 
 from ..pipeline.context import new_graph
 from ..pipeline.export import serialize
@@ -60,7 +60,7 @@ class Description:
     @property
     def main(self) -> Graph:
         """Asserted triples plus the labels of linked resources: the default graph of the document."""
-        graph = new_graph()
+        graph = prefixed_graph()
         for triple in (*self.asserted, *self.labels):
             graph.add(triple)
         return graph
@@ -71,9 +71,16 @@ def bare_graph() -> Graph:
     return Graph(bind_namespaces="none")
 
 
+def prefixed_graph() -> Graph:
+    """An empty graph with our prefixes, and SHACL's for the shapes' documents."""
+    graph = new_graph()
+    graph.bind("sh", SH)
+    return graph
+
+
 def bound(graph: Graph) -> Graph:
     """A copy of ``graph`` with our prefixes bound, for the serializers that write prefixes."""
-    copy = new_graph()
+    copy = prefixed_graph()
     for triple in graph:
         copy.add(triple)
     return copy
@@ -97,7 +104,7 @@ def describe(site: Site, iri: str, labels: bool = True) -> Description:
         for triple in whole:
             asserted.add(triple)
     elif fixed is not None:
-        for triple in fixed.triples((URIRef(iri), None, None)):
+        for triple in fixed.cbd(URIRef(iri)):  # with the blank nodes it uses (a shape's property shapes)
             asserted.add(triple)
     dataset = site.dataset
     for triple in triples(dataset, URIRef(iri), graph=dataset.asserted_graph):

@@ -55,8 +55,8 @@ def triples(dataset: Dataset, subject: Node | None = None, predicate: Node | Non
 class PathMap:
     """Maps the server's request paths to the IRIs they name, and back.
 
-    Data IRIs live under the configured base; the ontology namespace and the shapes IRI are fixed, and are
-    served at ``/def/…`` and ``/shapes`` whatever the base.
+    Data IRIs live under the configured base; the ontology namespace and the shapes are fixed, and are
+    served at ``/def/…`` and ``/shapes/…`` whatever the base.
     """
 
     def __init__(self, base: str) -> None:
@@ -68,8 +68,8 @@ class PathMap:
             return ONTOLOGY_IRI
         if path.startswith("def/"):
             return str(MEDKG) + path[4:]
-        if path == "shapes":
-            return SHAPES_IRI
+        if path == "shapes" or path.startswith("shapes/"):
+            return SHAPES_IRI + path[6:]
         return self.base + path
 
     def path(self, iri: str) -> str | None:
@@ -78,7 +78,7 @@ class PathMap:
             return "/def"
         if iri.startswith(str(MEDKG)):
             return "/def/" + iri[len(str(MEDKG)):]
-        if iri == SHAPES_IRI or iri.startswith(SHAPES_IRI + "#"):
+        if iri == SHAPES_IRI or iri.startswith((SHAPES_IRI + "#", SHAPES_IRI + "/")):
             return "/shapes" + iri[len(SHAPES_IRI):]
         if iri.startswith(self.base) and len(iri) > len(self.base):
             return "/" + iri[len(self.base):]
