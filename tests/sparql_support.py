@@ -51,6 +51,11 @@ GRAPH = """\
     skos:topConceptOf <scheme/healthcare-gov-glossary> ;
     skos:prefLabel "Health plan"@en, "Plan de salud"@es .
 
+<concept/42-cfr-422/422.352/rural-pso> a skos:Concept, medkg:RegulatoryConcept ;
+    skos:inScheme <scheme/42-cfr-422> ;
+    skos:prefLabel "Rural PSO"@en ;
+    skos:broader <concept/healthcare-gov-glossary/provider-sponsored-organization> .
+
 <concept/42-cfr-422/422.350/provider-sponsored-organization> a skos:Concept, medkg:RegulatoryConcept ;
     skos:inScheme <scheme/42-cfr-422> ;
     skos:prefLabel "Provider-sponsored organization"@en ;

@@ -370,8 +370,8 @@ def test_service_description(client: FlaskClient, accept: str, rdflib_format: st
     assert len(list(graph.objects(service, SD.resultFormat))) == 8
     dataset = graph.value(service, SD.defaultDataset)
     assert graph.value(dataset, VOID.sparqlEndpoint) == URIRef("http://localhost/sparql")
-    assert graph.value(dataset, VOID.triples).toPython() == 47  # 46 asserted + 1 only inferred
-    assert graph.value(dataset, VOID.entities).toPython() == 4  # concepts
+    assert graph.value(dataset, VOID.triples).toPython() == 52  # 51 asserted + 1 only inferred
+    assert graph.value(dataset, VOID.entities).toPython() == 5  # concepts
     names = {graph.value(n, SD.name) for n in graph.objects(dataset, SD.namedGraph)}
     assert names == {URIRef(BASE + "graph/asserted"), URIRef(BASE + "graph/inferred")}
 
