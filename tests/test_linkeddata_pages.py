@@ -162,6 +162,7 @@ def test_search_ranks_in_the_documented_order(app: Flask) -> None:
 def test_search_json_html_and_suggest(client: FlaskClient) -> None:
     data = client.get("/search.json?q=PSO").get_json()
     assert data["results"][0]["iri"] == PSO and data["results"][0]["url"] == PSO_PATH
+    assert data["results"][0]["scheme"] == "MedicarePlans.com glossary"
     html = page(client, "/search?q=PSO")
     assert html.index("Provider-Sponsored Organization (PSO)") < html.index("provider-sponsored organization</a>")
     suggestions = client.get("/suggest?q=heal").get_json()["results"]

@@ -51,17 +51,20 @@ class Hit:
     kind: str
     lang: str
     rank: int
+    scheme: str = ""
 
     def as_json(self, url: str) -> dict[str, Any]:
         return {"iri": self.iri, "url": url, "label": self.label, "matched": self.matched, "field": self.kind,
-                "lang": self.lang, "rank": self.rank, "match": RANK_NAMES[self.rank]}
+                "lang": self.lang, "rank": self.rank, "match": RANK_NAMES[self.rank], "scheme": self.scheme}
 
 
 class SearchIndex:
-    def __init__(self, entries: list[Entry], labels: dict[str, str] | None = None) -> None:
+    def __init__(self, entries: list[Entry], labels: dict[str, str] | None = None,
+                 schemes: dict[str, str] | None = None) -> None:
         self.entries = entries
         self.label_entries = [e for e in entries if e.kind != "definition"]
         self.labels = labels or {}
+        self.schemes = schemes or {}  # concept → the title of its scheme, to tell same-named concepts apart
 
     def search(self, query: str, limit: int = 50, lang: str | None = None, labels_only: bool = False) -> list[Hit]:
         """The best hit per concept, best concepts first."""
@@ -79,7 +82,7 @@ class SearchIndex:
             if entry.iri not in best or key[:4] < best[entry.iri][:4]:
                 best[entry.iri] = key
         ordered = sorted(best.values(), key=lambda k: (*k[:4], k[4].iri))
-        return [Hit(e.iri, self.labels.get(e.iri, e.text), e.text, e.kind, e.lang, rank)
+        return [Hit(e.iri, self.labels.get(e.iri, e.text), e.text, e.kind, e.lang, rank, self.schemes.get(e.iri, ""))
                 for rank, _, _, _, e in ordered[:limit]]
 
     def suggest(self, query: str, limit: int = 10, lang: str | None = None) -> list[Hit]:
@@ -110,7 +113,8 @@ def build_index(site: Site) -> SearchIndex:
             if isinstance(s, URIRef) and str(s) in concepts and isinstance(o, Literal):
                 entries.extend(_entries(str(s), kind, o))
     entries = sorted(set(entries), key=lambda e: (e.iri, e.kind, e.lang, e.text))
-    return SearchIndex(entries, {iri: site.label(iri) for iri in concepts})
+    schemes = {str(c): site.label(str(s)) for c, _, s in triples(data, predicate=SKOS.inScheme)}
+    return SearchIndex(entries, {iri: site.label(iri) for iri in concepts}, schemes)
 
 
 def _entries(iri: str, kind: str, literal: Literal) -> list[Entry]:

@@ -14,7 +14,8 @@
         .then(function (data) {
           list.replaceChildren(...data.results.map(function (hit) {
             const option = document.createElement("option");
-            option.value = hit.label;  // textContent/value: never parsed as HTML
+            option.value = hit.label;  // value/label are text: never parsed as HTML
+            if (hit.scheme) option.label = hit.scheme;
             return option;
           }));
         })
