@@ -22,8 +22,7 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
     assert result.written, [str(d) for d in result.diagnostics]
     app = create_app({"BUILD_DIR": str(out), "TESTING": True})
     yield app.test_client()
-    for pool in app.extensions[EXTENSION].pools.values():
-        pool.close()
+    app.extensions[EXTENSION].close()
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)

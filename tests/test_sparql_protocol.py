@@ -36,8 +36,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     app = create_app({"BUILD_DIR": str(folder), "TESTING": True, "MAX_RESULT_ROWS": MAX_ROWS,
                       "MAX_QUERY_LENGTH": 3000, "QUERY_PROCESSES": 1})
     yield app
-    for pool in app.extensions[EXTENSION].pools.values():
-        pool.close()
+    app.extensions[EXTENSION].close()
 
 
 @pytest.fixture()

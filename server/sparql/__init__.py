@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from flask import Flask
 
-from .cache import AnswerCache, FastPath
-from .views import EXTENSION, PATH, SparqlState, bp
+from .state import EXTENSION, SparqlState
+from .views import PATH, bp
+from .wsgi import QueryHandler
 
 
 def register(app: Flask) -> None:
-    """Mount the endpoint and put the answer cache's fast path in front of the whole app."""
-    dataset = app.extensions["medkg"]
-    cache = AnswerCache(int(app.config["CACHE_SIZE"]))
-    app.extensions[EXTENSION] = SparqlState(dataset, cache)
+    """Mount the service description and editor, and put the query path in front of the whole app."""
+    state = SparqlState.from_config(app.extensions["medkg"], app.config)
+    app.extensions[EXTENSION] = state
     app.extensions.setdefault("medkg.void", [])
     app.register_blueprint(bp)
-    app.wsgi_app = FastPath(app.wsgi_app, PATH, cache, dataset.etag)  # type: ignore[method-assign]
+    app.wsgi_app = QueryHandler(app.wsgi_app, PATH, state)  # type: ignore[method-assign]
 
 
 __all__ = ["register"]

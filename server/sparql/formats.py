@@ -54,6 +54,12 @@ def known_format(name: str) -> bool:
     return any(name in (f.name, f.media_type, *f.aliases) for fs in FORMS.values() for f in fs)
 
 
+@lru_cache(maxsize=1024)
+def acceptable(accept: str | None) -> bool:
+    """Whether ``accept`` allows any result format at all (else 406 before running anything)."""
+    return negotiate(accept, [f.media_type for fs in FORMS.values() for f in fs]) is not None
+
+
 @lru_cache(maxsize=1024)  # few distinct Accept headers exist; parsing one costs more than running a lookup
 def choose(form: str, accept: str | None, format_param: str | None) -> ResultFormat:
     """The format of a ``form`` ("select", "ask", "graph") answer; the ``format`` parameter wins over Accept."""

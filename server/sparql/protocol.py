@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Request
 from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Request
 
 from .execute import Job
 

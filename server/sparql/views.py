@@ -1,55 +1,24 @@
-"""The ``/sparql`` routes: queries, the service description, the query editor; CORS for every answer."""
+"""The Flask side of ``/sparql``: the service description and the query editor (queries are answered by ``wsgi``)."""
 
 from __future__ import annotations
 
-import hashlib
-import os
-import threading
-from collections.abc import Hashable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 
 from ..conneg import negotiate
 from ..pipeline.export import serialize
-from ..store import Dataset
-from .cache import CACHEABLE, AnswerCache
 from .description import class_counts, describe
-from .execute import Job, Reply
-from .executor import ExecutorDied, QueryPool, QueryTimeout
-from .formats import GRAPH, TABULAR
-from .protocol import Limits, ProtocolError, parse_request
+from .state import EXTENSION, SparqlState
+from .wsgi import plain
 
 PATH = "/sparql"
-EXTENSION = "medkg.sparql"
 EXAMPLES = Path(__file__).parent / "examples"
 bp = Blueprint("sparql", __name__)
 DESCRIPTION_TYPES = {"text/turtle": "ttl", "text/html": "html", "application/rdf+xml": "rdfxml",
                      "application/n-triples": "nt", "application/ld+json": "jsonld"}
-ANY_RESULT = [f.media_type for f in (*TABULAR, *GRAPH)]
-
-
-@dataclass
-class SparqlState:
-    """The endpoint's per-process state: the build, the answer cache, and the query processes (made lazily)."""
-
-    dataset: Dataset
-    cache: AnswerCache
-    pools: dict[int, QueryPool] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    counts: dict[str, int] | None = None
-
-    def pool(self, config: dict[str, Any]) -> QueryPool:
-        """This process's query pool: a forked server worker must not share its parent's children."""
-        pid = os.getpid()
-        with self.lock:
-            if pid not in self.pools:
-                self.pools[pid] = QueryPool(self.dataset.folder, self.dataset.base, int(config["QUERY_PROCESSES"]),
-                                            float(config["QUERY_TIMEOUT"]), int(config["QUERY_MEMORY_MB"]))
-            return self.pools[pid]
+__all__ = ["EXTENSION", "PATH", "bp"]
 
 
 def state() -> SparqlState:
@@ -57,52 +26,10 @@ def state() -> SparqlState:
     return found
 
 
-def plain(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    return Response(message.rstrip() + "\n", status, headers, content_type="text/plain; charset=utf-8")
-
-
-@bp.route(PATH, methods=["GET", "POST", "PUT", "DELETE", "PATCH"], strict_slashes=False)
+@bp.get(PATH, strict_slashes=False)
 def endpoint() -> ResponseReturnValue:
-    config = current_app.config
-    try:
-        job = parse_request(request, Limits(int(config["MAX_QUERY_LENGTH"]), int(config["MAX_RESULT_ROWS"])))
-    except ProtocolError as exc:
-        return plain(exc.status, exc.message, exc.headers)
-    if job is None:
-        return service_description()
-    if job.format is None and negotiate(job.accept, ANY_RESULT) is None:
-        return plain(406, f"none of the acceptable types ({job.accept}) is a query result format; offered: "
-                          f"{', '.join(dict.fromkeys(ANY_RESULT))}")
-    return answer(job)
-
-
-def answer(job: Job) -> Response:
-    """Run ``job`` (or find its answer in the cache) and make the HTTP response."""
-    current = state()
-    key = (current.dataset.etag, job)
-    reply: Reply | None = current.cache.get(key)
-    if reply is None:
-        try:
-            reply = current.pool(current_app.config).run(job)
-        except QueryTimeout as exc:
-            return plain(503, str(exc), {"Retry-After": "5"})
-        except ExecutorDied as exc:
-            return plain(500, str(exc))
-        if reply.status == 200:
-            current.cache.put(key, reply)
-    response = Response(reply.body, reply.status, reply.headers, content_type=reply.content_type)
-    response.vary.add("Accept")
-    return cacheable(response, key) if reply.status == 200 else response
-
-
-def cacheable(response: Response, key: Hashable) -> Response:
-    """Validators and freshness for an answer of the read-only graph; the fast path may keep it."""
-    response.set_etag(hashlib.sha1(repr(key).encode() + response.content_type.encode()).hexdigest()[:20])
-    response.cache_control.public = True
-    response.cache_control.max_age = 300
-    request.environ[CACHEABLE] = True
-    response.make_conditional(request)
-    return response
+    """Reached only without a query (the WSGI layer in front answers queries)."""
+    return service_description()
 
 
 def service_description() -> ResponseReturnValue:

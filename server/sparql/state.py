@@ -1,0 +1,48 @@
+"""The endpoint's per-process state: the build, its settings, the answer cache, the query processes."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..store import Dataset
+from .cache import AnswerCache
+from .executor import QueryPool
+from .protocol import Limits
+
+EXTENSION = "medkg.sparql"
+
+
+@dataclass
+class SparqlState:
+    dataset: Dataset
+    cache: AnswerCache
+    limits: Limits
+    processes: int
+    timeout: float
+    memory_mb: int
+    pools: dict[int, QueryPool] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    counts: dict[str, int] | None = None  # instances per class, for the VoID description
+
+    @classmethod
+    def from_config(cls, dataset: Dataset, config: Mapping[str, Any]) -> SparqlState:
+        limits = Limits(int(config["MAX_QUERY_LENGTH"]), int(config["MAX_RESULT_ROWS"]))
+        return cls(dataset, AnswerCache(int(config["CACHE_SIZE"])), limits, int(config["QUERY_PROCESSES"]),
+                   float(config["QUERY_TIMEOUT"]), int(config["QUERY_MEMORY_MB"]))
+
+    def pool(self) -> QueryPool:
+        """This process's query pool: a forked server worker must not share its parent's children."""
+        pid = os.getpid()
+        with self.lock:
+            if pid not in self.pools:
+                self.pools[pid] = QueryPool(self.dataset.folder, self.dataset.base, self.processes, self.timeout,
+                                            self.memory_mb)
+            return self.pools[pid]
+
+    def close(self) -> None:
+        for pool in self.pools.values():
+            pool.close()

@@ -1,0 +1,104 @@
+"""The query path of ``/sparql`` as a plain WSGI layer in front of Flask.
+
+Queries never enter Flask: measured under load, Flask's request machinery cost more than running a lookup. A
+repeated ``GET`` is answered from the cache with one dict lookup; any other query is parsed (protocol rules in
+``protocol``), run in a query process (``executor``) and answered here. Requests without a query (the service
+description, the editor) and CORS preflights go on to Flask.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any
+
+from werkzeug.wrappers import Request, Response
+
+from .execute import Job, Reply
+from .executor import ExecutorDied, QueryTimeout
+from .formats import GRAPH, TABULAR, acceptable
+from .protocol import ProtocolError, parse_request
+from .state import SparqlState
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+ANY_RESULT = [f.media_type for f in (*TABULAR, *GRAPH)]
+CORS = ("Access-Control-Allow-Origin", "*")
+
+
+def plain(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    """An error answer: a message in plain text, never a stack trace."""
+    return Response(message.rstrip() + "\n", status, headers, content_type="text/plain; charset=utf-8")
+
+
+class QueryHandler:
+    """WSGI middleware answering every query request to ``path`` (and ``path/``)."""
+
+    def __init__(self, app: WSGIApp, path: str, state: SparqlState) -> None:
+        self.app, self.paths, self.state = app, (path, path + "/"), state
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") not in self.paths or environ.get("REQUEST_METHOD") == "OPTIONS":
+            return self.app(environ, start_response)
+        key = self.fast_key(environ)
+        hit = self.state.cache.get(key) if key is not None else None
+        if hit is not None:
+            start_response("200 OK", hit[0])
+            return [hit[1]]
+        request = Request(environ)
+        try:
+            job = parse_request(request, self.state.limits)
+        except ProtocolError as exc:
+            return self.finish(plain(exc.status, exc.message, exc.headers), environ, start_response)
+        if job is None:
+            return self.app(environ, start_response)  # no query: the service description or the editor
+        response = self.answer(job, request)
+        if key is not None and response.status_code == 200:
+            self.state.cache.put(key, (self.headers_of(response), response.get_data()), len(response.get_data()))
+        return self.finish(response, environ, start_response)
+
+    def fast_key(self, environ: dict[str, Any]) -> Hashable | None:
+        """The key of a repeatable GET: the raw query string, Accept, and what the base IRI depends on."""
+        if environ.get("REQUEST_METHOD") != "GET" or not environ.get("QUERY_STRING"):
+            return None
+        if "HTTP_IF_NONE_MATCH" in environ:
+            return None
+        return (self.state.dataset.etag, environ["PATH_INFO"], environ["QUERY_STRING"],
+                environ.get("HTTP_ACCEPT", ""), environ.get("HTTP_HOST", ""), environ.get("wsgi.url_scheme", ""))
+
+    @staticmethod
+    def headers_of(response: Response) -> list[tuple[str, str]]:
+        return [*response.headers.to_wsgi_list(), CORS]
+
+    @staticmethod
+    def finish(response: Response, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        response.headers[CORS[0]] = CORS[1]  # the endpoint is public and read-only: any site may read it
+        return response(environ, start_response)
+
+    def answer(self, job: Job, request: Request) -> Response:
+        """Run ``job`` (or find its answer in the cache) and make the HTTP response."""
+        if job.format is None and not acceptable(job.accept):
+            return plain(406, f"none of the acceptable types ({job.accept}) is a query result format; offered: "
+                              f"{', '.join(dict.fromkeys(ANY_RESULT))}")
+        key = (self.state.dataset.etag, job)
+        reply: Reply | None = self.state.cache.get(key)
+        if reply is None:
+            try:
+                reply = self.state.pool().run(job)
+            except QueryTimeout as exc:
+                return plain(503, str(exc), {"Retry-After": "5"})
+            except ExecutorDied as exc:
+                return plain(500, str(exc))
+            if reply.status == 200:
+                self.state.cache.put(key, reply, len(reply.body))
+        response = Response(reply.body, reply.status, reply.headers, content_type=reply.content_type)
+        response.vary.add("Accept")
+        return cacheable(response, key, request) if reply.status == 200 else response
+
+
+def cacheable(response: Response, key: Hashable, request: Request) -> Response:
+    """Validators and freshness for an answer of the read-only graph."""
+    response.set_etag(hashlib.sha1(repr(key).encode() + str(response.content_type).encode()).hexdigest()[:20])
+    response.cache_control.public = True
+    response.cache_control.max_age = 300
+    response.make_conditional(request)
+    return response
