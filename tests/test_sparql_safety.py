@@ -13,7 +13,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from sparql_support import running_server, write_build
+from sparql_support import BASE, running_server, write_build
+
+from server.sparql.execute import Job
+from server.sparql.executor import QueryPool
 
 TIMEOUT = 2.0
 # Six unconstrained patterns over ~50 triples: ~10^10 combinations, far beyond the time limit.
@@ -152,3 +155,17 @@ def test_server_survives_malformed_requests(server: str) -> None:
         status, body = get(server, query)
         assert status in (400, 413) and b"Traceback" not in body
     assert get(server, QUICK)[0] == 200
+
+
+def test_query_processes_outlive_the_thread_that_started_the_pool(build: Path) -> None:
+    """Children die with the thread that started them; server threads come and go, the pool must not care."""
+    pools: list[QueryPool] = []
+    starter = threading.Thread(target=lambda: pools.append(QueryPool(build, BASE, 1, 10.0, 0)))
+    starter.start()
+    starter.join()
+    time.sleep(0.5)
+    try:
+        reply = pools[0].run(Job(query="ASK { ?s ?p ?o }", accept="application/sparql-results+json"))
+    finally:
+        pools[0].close()
+    assert reply.status == 200 and b"true" in reply.body

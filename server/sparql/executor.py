@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 import weakref
+from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -57,12 +58,15 @@ class QueryPool:
         self.folder, self.base, self.timeout, self.memory_mb = folder, base, timeout, memory_mb
         self.slots = threading.BoundedSemaphore(size)
         self.lock = threading.Lock()
+        # Children die with the *thread* that started them (PR_SET_PDEATHSIG), and server threads come and go:
+        # one long-lived thread starts them all.
+        self.spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="medkg-query-spawner")
         self.idle = [self._spawn() for _ in range(size)]
         self.pid = os.getpid()
         _POOLS.add(self)
 
     def _spawn(self) -> Executor:
-        return Executor(self.folder, self.base, self.memory_mb)
+        return self.spawner.submit(Executor, self.folder, self.base, self.memory_mb).result()
 
     def run(self, job: Job) -> Reply:
         """The reply to ``job``; raises QueryTimeout when it takes longer than the limit (waiting included)."""
