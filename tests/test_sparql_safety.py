@@ -159,13 +159,19 @@ def test_server_survives_malformed_requests(server: str) -> None:
 
 def test_query_processes_outlive_the_thread_that_started_the_pool(build: Path) -> None:
     """Children die with the thread that started them; server threads come and go, the pool must not care."""
+    job = Job(query="ASK { ?s ?p ?o }", accept="application/sparql-results+json")
     pools: list[QueryPool] = []
-    starter = threading.Thread(target=lambda: pools.append(QueryPool(build, BASE, 1, 10.0, 0)))
+
+    def start_and_use() -> None:
+        pools.append(QueryPool(build, BASE, 1, 10.0, 0))
+        assert pools[0].run(job).status == 200  # the child is up (and armed to die with its parent thread)
+
+    starter = threading.Thread(target=start_and_use)
     starter.start()
     starter.join()
     time.sleep(0.5)
     try:
-        reply = pools[0].run(Job(query="ASK { ?s ?p ?o }", accept="application/sparql-results+json"))
+        reply = pools[0].run(job)
     finally:
         pools[0].close()
     assert reply.status == 200 and b"true" in reply.body
