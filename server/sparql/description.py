@@ -30,7 +30,8 @@ COUNTED_CLASSES = (SKOS.Concept, SKOS.ConceptScheme, SKOS.Collection, MEDKG.Prov
 
 
 def class_counts(dataset: Dataset) -> dict[str, int]:
-    """Instances of each class we describe, counted once per process (the build never changes under us)."""
+    """Sizes the description reports, counted once per process (the build never changes under us): instances of
+    each class by class IRI, and triples under the keys "triples" (the union), "asserted" and "inferred"."""
     query = ("SELECT ?class (COUNT(DISTINCT ?s) AS ?n) { VALUES ?class { %s } VALUES ?g { %s } "
              "GRAPH ?g { ?s a ?class } } GROUP BY ?class")
     graphs = (dataset.asserted_graph, dataset.inferred_graph)
@@ -38,7 +39,11 @@ def class_counts(dataset: Dataset) -> dict[str, int]:
     text = query % (" ".join(f"<{c}>" for c in COUNTED_CLASSES), " ".join(f"<{g.value}>" for g in graphs))
     result = dataset.store.query(text)
     assert isinstance(result, ox.QuerySolutions)
-    return {row[0].value: int(row[1].value) for row in result}
+    counts = {row[0].value: int(row[1].value) for row in result}
+    counts["triples"] = dataset.triples
+    for name, iri in (("asserted", dataset.asserted_graph), ("inferred", dataset.inferred_graph)):
+        counts[name] = sum(1 for _ in dataset.store.quads_for_pattern(None, None, None, iri))
+    return counts
 
 
 def describe(dataset: Dataset, counts: dict[str, int], endpoint: str, root_url: str,
@@ -56,20 +61,21 @@ def describe(dataset: Dataset, counts: dict[str, int], endpoint: str, root_url: 
         graph.add((service, SD.resultFormat, FORMATS[FORMAT_IRIS[name]]))
     graph.add((service, SD.feature, SD.UnionDefaultGraph))
     graph.add((service, SD.defaultDataset, data))
-    describe_graphs(graph, dataset, data, endpoint)
+    describe_graphs(graph, dataset, counts, data, endpoint)
     describe_void(graph, dataset, counts, data, endpoint)
     for hook in hooks:
         hook(graph, data, root_url)
     return graph
 
 
-def describe_graphs(graph: Graph, dataset: Dataset, data: URIRef, endpoint: str) -> None:
+def describe_graphs(graph: Graph, dataset: Dataset, counts: dict[str, int], data: URIRef,
+                    endpoint: str) -> None:
     """The default graph (the union) and the two named graphs, each with its size."""
     graph.add((data, RDF.type, SD.Dataset))
     default = URIRef(endpoint + "#default-graph")
     graph.add((data, SD.defaultGraph, default))
     graph.add((default, RDF.type, SD.Graph))
-    graph.add((default, VOID.triples, Literal(dataset.triples)))
+    graph.add((default, VOID.triples, Literal(counts["triples"])))
     for name, iri in (("asserted", dataset.asserted_graph), ("inferred", dataset.inferred_graph)):
         named, described = URIRef(endpoint + f"#{name}"), URIRef(endpoint + f"#{name}-graph")
         graph.add((data, SD.namedGraph, named))
@@ -77,8 +83,7 @@ def describe_graphs(graph: Graph, dataset: Dataset, data: URIRef, endpoint: str)
         graph.add((named, SD.name, URIRef(iri.value)))
         graph.add((named, SD.graph, described))
         graph.add((described, RDF.type, SD.Graph))
-        size = sum(1 for _ in dataset.store.quads_for_pattern(None, None, None, iri))
-        graph.add((described, VOID.triples, Literal(size)))
+        graph.add((described, VOID.triples, Literal(counts[name])))
 
 
 def describe_void(graph: Graph, dataset: Dataset, counts: dict[str, int], data: URIRef, endpoint: str) -> None:
@@ -88,7 +93,7 @@ def describe_void(graph: Graph, dataset: Dataset, counts: dict[str, int], data: 
     graph.add((data, DCTERMS.title, Literal("medkg: health-policy terms and regulatory definitions", lang="en")))
     graph.add((data, VOID.sparqlEndpoint, URIRef(endpoint)))
     graph.add((data, VOID.uriSpace, Literal(dataset.base)))
-    graph.add((data, VOID.triples, Literal(dataset.triples)))
+    graph.add((data, VOID.triples, Literal(counts["triples"])))
     graph.add((data, VOID.entities, Literal(counts.get(str(SKOS.Concept), 0))))
     if manifest.get("built"):
         graph.add((data, DCTERMS.modified, Literal(manifest["built"], datatype=XSD.dateTime)))
