@@ -21,6 +21,8 @@ from server.app import create_app
 from server.sparql.protocol import uses_service
 from server.sparql.views import EXTENSION
 
+# rdflib and SPARQLWrapper warn about rdflib's own deprecated internals when parsing; not ours to fix.
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")

@@ -14,6 +14,8 @@ from sparql_support import PSO, running_server, write_build
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.Wrapper import GET, POST
 
+# rdflib and SPARQLWrapper warn about rdflib's own deprecated internals when parsing; not ours to fix.
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
 LABELS = f"SELECT ?label WHERE {{ <{PSO}> skos:prefLabel|skos:altLabel ?label }} ORDER BY ?label"
 WANTED = ["PSO", "Provider-Sponsored Organization"]
