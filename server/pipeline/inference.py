@@ -17,8 +17,8 @@ proves the two equal (set equality) on example graphs and on a real build. Choos
 from __future__ import annotations
 
 import os
-from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -136,81 +136,63 @@ def compile_schema(schema: Graph) -> Schema:
     return result
 
 
-class _Facts:
-    """Property triples indexed by predicate and subject (and object, for transitive properties), closed under
-    the property rules; ``derived`` lists, in order, the triples the rules added."""
+Pairs = set[tuple[Node, Node]]
 
-    def __init__(self, schema: Schema) -> None:
-        self.schema = schema
-        self.out: dict[Node, dict[Node, set[Node]]] = defaultdict(lambda: defaultdict(set))
-        self.into: dict[Node, dict[Node, set[Node]]] = defaultdict(lambda: defaultdict(set))
-        self.queue: deque[Triple] = deque()
-        self.derived: list[Triple] = []
 
-    def add(self, s: Node, p: Node, o: Node, seed: bool = False) -> None:
-        objects = self.out[p][s]
-        if o not in objects:
-            objects.add(o)
-            if p in self.schema.transitive:
-                self.into[p][o].add(s)
-            self.queue.append((s, p, o))
-            if not seed:
-                self.derived.append((s, p, o))
+def _transitive(pairs: Pairs) -> Pairs:
+    """The transitive closure of a relation (every node's reachable set, by depth-first search)."""
+    out: dict[Node, set[Node]] = defaultdict(set)
+    for s, o in pairs:
+        out[s].add(o)
+    closed: Pairs = set()
+    for start in list(out):
+        seen: set[Node] = set()
+        todo = list(out[start])
+        while todo:
+            node = todo.pop()
+            if node not in seen:
+                seen.add(node)
+                todo.extend(out.get(node, ()))
+        closed.update((start, o) for o in seen)
+    return closed
 
-    def close(self) -> None:
-        """Apply sub-property, inverse, symmetric and transitive rules until nothing new follows."""
-        schema, add, queue = self.schema, self.add, self.queue
-        while queue:
-            s, p, o = queue.popleft()
+
+def _close(schema: Schema, edges: dict[Node, Pairs]) -> None:
+    """Apply the sub-property, inverse, symmetric and transitive rules to whole relations at a time (set
+    operations, not triple by triple) until no relation grows: the same least fixpoint as rule by rule."""
+    done: dict[Node, int] = {}
+    while True:
+        dirty = [p for p in list(edges) if done.get(p) != len(edges[p])]
+        if not dirty:
+            return
+        for p in dirty:
+            pairs = edges[p]
+            while done.get(p) != len(pairs):  # symmetric and transitive feed each other
+                done[p] = len(pairs)
+                if p in schema.transitive:
+                    pairs |= _transitive(pairs)
+                if p in schema.symmetric:
+                    pairs |= {(o, s) for s, o in pairs}
             for q in schema.supers.get(p, ()):
-                add(s, q, o)
+                edges[q] |= pairs
             for q in schema.inverses.get(p, ()):
-                add(o, q, s)
-            if p in schema.symmetric:
-                add(o, p, s)
-            if p in schema.transitive:
-                for z in list(self.out[p].get(o, ())):
-                    add(s, p, z)
-                for w in list(self.into[p].get(s, ())):
-                    add(w, p, o)
+                edges[q] |= {(o, s) for s, o in pairs}
 
 
-def _pairs(facts: _Facts, data: Graph, p: Node, seeded: set[Node]) -> Iterator[tuple[Node, Node]]:
-    """Every (subject, object) of ``p``: asserted or derived."""
-    for s, objects in facts.out.get(p, {}).items():
-        yield from ((s, o) for o in objects)
-    if p not in seeded:
-        yield from data.subject_objects(p)
-
-
-def _types(facts: _Facts, data: Graph, schema: Schema, seeded: set[Node],
-           asserted: set[tuple[Node, Node]]) -> Iterator[Triple]:
-    """Types from domains and ranges, and every super-class of every type, that are not asserted (literals get no
+def _types(edges: dict[Node, Pairs], data: Graph, schema: Schema, asserted: Pairs) -> Pairs:
+    """(node, class) from domains and ranges and every super-class of every type, not asserted (literals get no
     type: ``keep`` drops every triple about a literal)."""
     found = set(asserted)
     for p in set(schema.domains) | set(schema.ranges):
         domains, ranges = schema.domains.get(p, ()), schema.ranges.get(p, ())
-        for s, o in _pairs(facts, data, p, seeded):
+        pairs = edges[p] if p in edges else set(data.subject_objects(p))
+        for s, o in pairs:
             found.update((s, c) for c in domains)
             if not isinstance(o, Literal):
                 found.update((o, c) for c in ranges)
     for node, cls in list(found):
         found.update((node, sup) for sup in schema.superclasses.get(cls, ()))
-    return ((node, RDF.type, cls) for node, cls in found - asserted)
-
-
-class _Asserted:
-    """Membership in the data graph by predicate, each predicate's pairs read once from rdflib's index."""
-
-    def __init__(self, data: Graph, types: set[tuple[Node, Node]]) -> None:
-        self.data = data
-        self.pairs: dict[Node, set[tuple[Node, Node]]] = {RDF.type: types}
-
-    def __call__(self, triple: Triple) -> bool:
-        s, p, o = triple
-        if p not in self.pairs:
-            self.pairs[p] = set(self.data.subject_objects(p))
-        return (s, o) in self.pairs[p]
+    return found - asserted
 
 
 def infer_fast(data: Graph, schema_graph: Graph) -> set[Triple]:
@@ -218,16 +200,21 @@ def infer_fast(data: Graph, schema_graph: Graph) -> set[Triple]:
     reach is a subject or non-class object of the data, so ``keep``'s test for the data's own resources reduces to
     "an IRI that the schema does not describe" (``tests/test_inference.py`` proves the results equal)."""
     schema = compile_schema(schema_graph)
-    facts = _Facts(schema)
-    seeded = set(schema.supers) | set(schema.inverses) | schema.symmetric | schema.transitive
-    for p in seeded:
-        for s, o in data.subject_objects(p):
-            facts.add(s, p, o, seed=True)
-    facts.close()
+    rules = set(schema.supers) | set(schema.inverses) | schema.symmetric | schema.transitive
+    targets = {q for qs in (*schema.supers.values(), *schema.inverses.values()) for q in qs}
+    asserted: dict[Node, Pairs] = {p: set(data.subject_objects(p)) for p in rules | targets}
+    edges = {p: set(pairs) for p, pairs in asserted.items()}
+    _close(schema, edges)
     types = set(data.subject_objects(RDF.type))
-    described = set(schema_graph.subjects())
-    candidates = [*facts.derived, *_types(facts, data, schema, seeded, types)]
-    return _filtered(candidates, lambda s: isinstance(s, URIRef) and s not in described, _Asserted(data, types))
+    described, owl = set(schema_graph.subjects()), str(OWL)
+    kept: set[Triple] = set()
+    for p, pairs in edges.items():
+        if not str(p).startswith(owl):
+            new = pairs - asserted[p]
+            kept.update((s, p, o) for s, o in new if s != o and isinstance(s, URIRef) and s not in described)
+    kept.update((s, RDF.type, c) for s, c in _types(edges, data, schema, types)
+                if isinstance(s, URIRef) and s not in described and not _builtin(c))
+    return kept
 
 
 def infer(data: Graph, schema: Graph, reasoner: str = "fast") -> set[Triple]:

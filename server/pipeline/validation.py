@@ -52,7 +52,7 @@ class Entry:
     @property
     def value(self) -> str:
         value = self.result.value
-        if value is None:
+        if value is None or value == self.result.focus:  # a node shape's SPARQL result names its focus again
             return ""
         if isinstance(value, Literal):
             return f'"{value}"' + (f"@{value.language}" if value.language else "")
