@@ -41,6 +41,13 @@ def uses_service(query: str) -> bool:
     return bool(_SERVICE.search(_OPAQUE.sub(" ", query)))
 
 
+def endpoint_url(environ: dict[str, Any]) -> str:
+    """The URL the request was sent to, without its query: the base IRI of the query (cheaper than werkzeug's)."""
+    host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', 'localhost')}:{environ.get('SERVER_PORT', '80')}"
+    path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    return f"{environ.get('wsgi.url_scheme', 'http')}://{host}{path}"
+
+
 def parse_request(request: Request, limits: Limits) -> Job | None:
     """The query job a GET or POST asks for; None when it carries no query (a service description request)."""
     if request.method not in ("GET", "POST", "HEAD"):
@@ -93,4 +100,4 @@ def _job(request: Request, params: MultiDict[str, Any], limits: Limits) -> Job:
                                  "it never makes outbound requests")
     return Job(query=query, default_graphs=tuple(params.getlist("default-graph-uri")),
                named_graphs=tuple(params.getlist("named-graph-uri")), accept=request.headers.get("Accept"),
-               format=params.get("format") or None, base_iri=request.base_url, max_rows=limits.max_rows)
+               format=params.get("format") or None, base_iri=endpoint_url(request.environ), max_rows=limits.max_rows)
