@@ -21,7 +21,7 @@ from rdflib.term import Node
 
 from .context import BuildContext
 from .diagnostics import Diagnostics, Severity, SourceLocation
-from .inference import ntriples_turtle
+from .inference import ntriples_turtle, paused_gc
 from .iris import MEDKG
 from .shacl_report import load_ontology, load_shapes, report_graph, validate
 from .shacl_sparql import SH, Result
@@ -164,9 +164,10 @@ def validate_step(ctx: BuildContext, folder: Path, options: OutputOptions) -> No
     """Output step: the validation gate (see the module docstring)."""
     shapes = load_shapes()
     graph_file = folder / "graph.ttl"  # the asserted graph as written by the build
-    results = validate(ctx.graph, shapes, load_ontology(), graph_file if graph_file.is_file() else None)
-    found = entries(results, ctx.graph, provenance_locator(ctx, SourceLocation("graph.ttl")))
-    write_reports(found, shapes, folder)
+    with paused_gc():
+        results = validate(ctx.graph, shapes, load_ontology(), graph_file if graph_file.is_file() else None)
+        found = entries(results, ctx.graph, provenance_locator(ctx, SourceLocation("graph.ttl")))
+        write_reports(found, shapes, folder)
     add_diagnostics(found, ctx.diagnostics)
     keep_rejected(found, folder)
     print(f"medkg: {summary(found)}; details in validation.txt", file=sys.stderr, flush=True)
