@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from conftest import shared_path
 from rdflib import Graph, URIRef
 
 from server.pipeline.build import EXIT_DATA, EXIT_OK, build, exit_code
@@ -128,3 +130,18 @@ def test_reading_graph_ttl_gives_the_same_results_as_the_graph(example: str, tmp
     path.write_text(serialize(graph, "ttl"), encoding="utf-8")
     shapes, ontology = load_shapes(), load_ontology()
     assert validate(graph, shapes, ontology, path) == validate(graph, shapes, ontology)
+
+
+def test_the_real_sources_build_with_zero_violations(root: Path, tmp_path: Path) -> None:
+    """The seeds and the three shared corpora pass the gate; each note points at a source file and line."""
+    sources = [root / "data", shared_path("data", "healthcare-gov-glossary"),
+               shared_path("data", "ecfr-md-42cfr-part422"), shared_path("data", "uscode-title42-partC")]
+    result = build(sources, tmp_path / "full", progress=lambda _m: None)
+    shacl = [d for d in result.diagnostics if d.code.startswith("shacl.")]
+    assert not [d for d in shacl if d.severity == "error"], "\n".join(map(str, shacl))
+    assert result.written and result.exit_code == EXIT_OK
+    text = (tmp_path / "full" / "validation.txt").read_text(encoding="utf-8")
+    assert "0 violation(s)" in text
+    blocks = text.strip().split("\n\n")[:-1]  # the last one is the summary
+    assert blocks and all(re.match(r"\S+\.(txt|md):\d+: (warning|info): shacl\.", b) for b in blocks)
+    assert (tmp_path / "full" / "inferred.ttl").stat().st_size > 0
