@@ -8,7 +8,7 @@ from pathlib import Path
 import pyshacl
 import pytest
 from conftest import shared_path
-from rdflib import RDF, Graph, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 
 from server.pipeline.build import assemble
 from server.pipeline.iris import SHAPES_IRI
@@ -21,7 +21,7 @@ from server.pipeline.shacl_report import (
     validate_fast,
     validate_reference,
 )
-from server.pipeline.shacl_sparql import COMPONENTS, SH
+from server.pipeline.shacl_sparql import COMPONENTS, SH, UnsupportedShape, compile_shapes
 
 EXAMPLES = Path(__file__).parent / "shapes"
 SHAPES = load_shapes()
@@ -105,3 +105,28 @@ def test_fast_engine_equals_pyshacl_on_a_small_real_build(root: Path) -> None:
     fast = result_keys(report_graph(validate_fast(data, SHAPES, ONTOLOGY), SHAPES))
     assert fast == result_keys(validate_reference(data, SHAPES, ONTOLOGY))
     assert fast, "the small build has notes (orphans) at least, so the comparison is not vacuous"
+
+
+UNSUPPORTED = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix ex: <https://example.org/> .
+ex:shape a sh:NodeShape ; sh:targetClass skos:Concept ;
+    sh:property [ sh:path skos:prefLabel ; sh:minLength 2 ] .
+"""
+
+
+def test_the_fast_engine_refuses_what_it_does_not_implement() -> None:
+    shapes = Graph().parse(data=UNSUPPORTED, format="turtle")
+    with pytest.raises(UnsupportedShape, match="minLength"):
+        compile_shapes(shapes)
+
+
+def test_deactivated_shapes_are_skipped_by_both_engines() -> None:
+    shapes = Graph()
+    shapes += SHAPES
+    shape = URIRef(SHAPES_IRI + "/s13-pref-not-alt")
+    shapes.add((shape, SH.deactivated, Literal(True)))
+    data = example(shape, "invalid")
+    assert result_keys(validate_reference(data, shapes, ONTOLOGY)) == set()
+    assert validate_fast(data, shapes, ONTOLOGY) == []

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
@@ -77,6 +77,8 @@ def render_path(shapes: Graph, path: Node) -> str:
 
 def _target(shapes: Graph, shape: Node) -> str | None:
     """The focus nodes of a shape as a SPARQL group binding ``?this``, or None when it has no target."""
+    if {RDFS.Class, OWL.Class} & set(shapes.objects(shape, RDF.type)):
+        raise UnsupportedShape(f"{shape}: implicit class targets (a shape that is also a class)")
     parts = [f"{{ ?this rdf:type/rdfs:subClassOf* {c.n3()} }}" for c in shapes.objects(shape, SH.targetClass)]
     parts += [f"{{ ?this {p.n3()} ?_o }}" for p in shapes.objects(shape, SH.targetSubjectsOf)]
     parts += [f"{{ ?_s {p.n3()} ?this }}" for p in shapes.objects(shape, SH.targetObjectsOf)]
@@ -177,8 +179,8 @@ def _sparql(shapes: Graph, constraint: Node, target: str) -> str:
     """A SHACL-SPARQL select with the shape's target joined in first: the same as pre-binding ``$this``."""
     select = str(shapes.value(constraint, SH.select))
     match = _WHERE.search(select)
-    if match is None or "$PATH" in select:
-        raise UnsupportedShape(f"{constraint}: sh:select must have a WHERE group and no $PATH")
+    if match is None or any(v in select for v in ("$PATH", "$currentShape", "$shapesGraph")):
+        raise UnsupportedShape(f"{constraint}: sh:select must have a WHERE group and pre-bind only $this")
     return _sparql_prefixes(shapes, constraint) + select[: match.end()] + f" {target} " + select[match.end():]
 
 
@@ -206,6 +208,8 @@ def _checks(shapes: Graph, shape: Node, target: str) -> Iterable[Check]:
             query = _PREAMBLE + compile_(shapes, shape, target, path)
             yield Check(shape, component, severity, _message(shapes, shape, shape), path_node, query)
     for constraint in shapes.objects(shape, SH.sparql):
+        if shapes.value(constraint, SH.deactivated) == Literal(True):
+            continue
         query = _PREAMBLE + _sparql(shapes, constraint, target)
         yield Check(shape, SH.SPARQLConstraintComponent, severity, _message(shapes, constraint, shape),
                     path_node, query)
@@ -216,13 +220,14 @@ def compile_shapes(shapes: Graph) -> list[Check]:
     checks: list[Check] = []
     for shape in sorted(set(shapes.subjects(RDF.type, SH.NodeShape)), key=str):
         target = _target(shapes, shape)
-        if target is None:
+        if target is None or shapes.value(shape, SH.deactivated) == Literal(True):
             continue
         checks.extend(_checks(shapes, shape, target))
         for prop in sorted(shapes.objects(shape, SH.property), key=str):
             if _target(shapes, prop) is not None:
                 raise UnsupportedShape(f"{prop}: a property shape with its own target")
-            checks.extend(_checks(shapes, prop, target))
+            if shapes.value(prop, SH.deactivated) != Literal(True):
+                checks.extend(_checks(shapes, prop, target))
     return checks
 
 
