@@ -97,6 +97,10 @@ def test_rejected_build_keeps_its_reports_beside_the_output(tmp_path: Path) -> N
     good = context_from(EXAMPLES / "base.ttl")
     validate_step(good, staging, OutputOptions())
     assert not (tmp_path / "full.rejected").exists(), "a passing build removes the stale rejected report"
+    weak = context_from(EXAMPLES / "base.ttl", EXAMPLES / "concept-definition-complete" / "invalid.ttl")
+    validate_step(weak, staging, OutputOptions(strict=True))
+    assert "concept-definition-complete" in (tmp_path / "full.rejected" / "validation.txt").read_text(
+        encoding="utf-8"), "a warning under --strict rejects the build too"
 
 
 def test_real_build_runs_the_gate(root: Path, tmp_path: Path) -> None:

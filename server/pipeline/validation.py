@@ -147,13 +147,16 @@ def rejected_folder(staging: Path) -> Path | None:
     return staging.with_name(f"{name[1:-9]}.rejected")
 
 
-def keep_rejected(found: list[Entry], staging: Path) -> None:
-    """A rejected build is not swapped in; keep its reports and graph beside DIR so they can be read."""
+def keep_rejected(ctx: BuildContext, staging: Path, options: OutputOptions) -> None:
+    """A rejected build (exit 1: a violation, or a warning under --strict) is not swapped in; keep its reports and
+    graph beside DIR so they can be read. A build that is kept removes a stale ``DIR.rejected``."""
+    from .build import EXIT_DATA, exit_code
+
     target = rejected_folder(staging)
     if target is None:
         return
     shutil.rmtree(target, ignore_errors=True)
-    if any(e.severity == "error" for e in found):
+    if exit_code(ctx, options.strict) == EXIT_DATA:
         target.mkdir(parents=True)
         for name in ("validation.txt", "validation.ttl", "graph.ttl"):
             if (staging / name).is_file():
@@ -169,5 +172,5 @@ def validate_step(ctx: BuildContext, folder: Path, options: OutputOptions) -> No
         found = entries(results, ctx.graph, provenance_locator(ctx, SourceLocation("graph.ttl")))
         write_reports(found, shapes, folder)
     add_diagnostics(found, ctx.diagnostics)
-    keep_rejected(found, folder)
+    keep_rejected(ctx, folder, options)
     print(f"medkg: {summary(found)}; details in validation.txt", file=sys.stderr, flush=True)
