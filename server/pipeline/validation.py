@@ -147,20 +147,22 @@ def rejected_folder(staging: Path) -> Path | None:
     return staging.with_name(f"{name[1:-9]}.rejected")
 
 
-def keep_rejected(ctx: BuildContext, staging: Path, options: OutputOptions) -> None:
+def keep_rejected(ctx: BuildContext, staging: Path, options: OutputOptions) -> Path | None:
     """A rejected build (exit 1: a violation, or a warning under --strict) is not swapped in; keep its reports and
     graph beside DIR so they can be read. A build that is kept removes a stale ``DIR.rejected``."""
     from .build import EXIT_DATA, exit_code
 
     target = rejected_folder(staging)
     if target is None:
-        return
+        return None
     shutil.rmtree(target, ignore_errors=True)
-    if exit_code(ctx, options.strict) == EXIT_DATA:
-        target.mkdir(parents=True)
-        for name in ("validation.txt", "validation.ttl", "graph.ttl"):
-            if (staging / name).is_file():
-                shutil.copy2(staging / name, target / name)
+    if exit_code(ctx, options.strict) != EXIT_DATA:
+        return None
+    target.mkdir(parents=True)
+    for name in ("validation.txt", "validation.ttl", "graph.ttl"):
+        if (staging / name).is_file():
+            shutil.copy2(staging / name, target / name)
+    return target
 
 
 def validate_step(ctx: BuildContext, folder: Path, options: OutputOptions) -> None:
@@ -172,5 +174,6 @@ def validate_step(ctx: BuildContext, folder: Path, options: OutputOptions) -> No
         found = entries(results, ctx.graph, provenance_locator(ctx, SourceLocation("graph.ttl")))
         write_reports(found, shapes, folder)
     add_diagnostics(found, ctx.diagnostics)
-    keep_rejected(ctx, folder, options)
-    print(f"medkg: {summary(found)}; details in validation.txt", file=sys.stderr, flush=True)
+    rejected = keep_rejected(ctx, folder, options)
+    where = rejected / "validation.txt" if rejected else "validation.txt in the output folder"
+    print(f"medkg: {summary(found)}; details in {where}", file=sys.stderr, flush=True)
