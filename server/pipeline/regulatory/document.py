@@ -14,6 +14,7 @@ from rdflib import DCTERMS, OWL, RDF, SKOS, Literal, URIRef
 
 from ..context import BuildContext
 from ..diagnostics import SourceLocation
+from ..formats import InputFile
 from ..iris import MEDKG
 from ..labels import normalize_label
 from . import citations
@@ -166,6 +167,17 @@ def _make(found: tuple[str, int], text: str, ref: Ref, loc: SourceLocation) -> D
 def _cut(section: Section, path: tuple[str, ...]) -> bool:
     cut = section.incomplete
     return cut is not None and not section.incomplete_entry and cut[: len(path)] == path
+
+
+def emit_files(ctx: BuildContext, scheme: str, files: Sequence[InputFile],
+               read: Callable[[InputFile, BuildContext], Section | None], finder: TermFinder) -> None:
+    """Every section of a group of one-section files (eCFR, U.S. Code), then the concepts of their definitions."""
+    definitions: list[Definition] = []
+    for item in files:
+        section = read(item, ctx)
+        if section is not None:
+            definitions += emit_section(ctx, scheme, section, finder, finder)
+    emit_definitions(ctx, scheme, definitions)
 
 
 def emit_definitions(ctx: BuildContext, scheme: str, definitions: Sequence[Definition]) -> None:

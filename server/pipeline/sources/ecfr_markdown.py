@@ -19,8 +19,7 @@ from ..context import BuildContext
 from ..diagnostics import SourceLocation
 from ..formats import InputFile, SourceFormat, register
 from ..labels import normalize_label
-from ..regulatory.definitions import Definition
-from ..regulatory.document import Section, emit_definitions, emit_scheme, emit_section
+from ..regulatory.document import Section, emit_files, emit_scheme
 from ..regulatory.provisions import Ref, cfr_section, emit
 from ..regulatory.structure import CFR_ORDER, Unit, build_tree, split_designators
 
@@ -41,12 +40,7 @@ def detect(item: InputFile) -> bool:
 
 
 def parse(files: Sequence[InputFile], ctx: BuildContext) -> None:
-    definitions: list[Definition] = []
-    for item in files:
-        section = read_section(item, ctx)
-        if section is not None:
-            definitions += emit_section(ctx, SCHEME, section, find_terms, find_terms)
-    emit_definitions(ctx, SCHEME, definitions)
+    emit_files(ctx, SCHEME, files, read_section, find_terms)
 
 
 def read_section(item: InputFile, ctx: BuildContext) -> Section | None:

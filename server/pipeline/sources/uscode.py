@@ -16,8 +16,7 @@ from ..context import BuildContext
 from ..diagnostics import SourceLocation
 from ..formats import InputFile, SourceFormat, register
 from ..regulatory.citations import normalize
-from ..regulatory.definitions import Definition
-from ..regulatory.document import Section, emit_definitions, emit_scheme, emit_section
+from ..regulatory.document import Section, emit_files, emit_scheme
 from ..regulatory.provisions import Ref, emit_text
 from ..regulatory.structure import USC_ORDER, Unit, build_tree, split_designators
 
@@ -37,12 +36,7 @@ def detect(item: InputFile) -> bool:
 
 
 def parse(files: Sequence[InputFile], ctx: BuildContext) -> None:
-    definitions: list[Definition] = []
-    for item in files:
-        section = read_chunk(item, ctx)
-        if section is not None:
-            definitions += emit_section(ctx, SCHEME, section, find_terms, find_terms)
-    emit_definitions(ctx, SCHEME, definitions)
+    emit_files(ctx, SCHEME, files, read_chunk, find_terms)
 
 
 def read_chunk(item: InputFile, ctx: BuildContext) -> Section | None:
