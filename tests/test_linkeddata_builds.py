@@ -156,3 +156,11 @@ def test_dumps_of_the_shared_corpora_round_trip(shared_app: Flask, which: str) -
     response = shared_app.test_client().get(f"/dumps/medkg-{which}.nt")
     assert isomorphic(Graph().parse(data=response.get_data(as_text=True), format="nt"),
                       load_graph(site.dataset.folder, which))
+
+
+def test_a_note_inferred_from_a_specific_note_is_shown_once(data_app: Flask) -> None:
+    page = data_app.test_client().get(
+        "/concept/medicareplans-glossary/provider-sponsored-organization-pso.html").get_data(as_text=True)
+    notes = page.split("Examples and notes", 1)[1].split("<h2", 1)[0]
+    assert notes.count("Receives fixed monthly Medicare payments") == 1
+    assert "key characteristic" in notes

@@ -95,10 +95,19 @@ def concept_context(facts: Facts) -> dict[str, Any]:
         "citations": [citation(facts.site, v) for v in facts.linked((MEDKG.regulatoryCitation, MEDKG.definedIn))],
         "relations": relations,
         "evidence": [("broader", facts.texts(MEDKG.broaderEvidence)), ("mapping", facts.texts(MEDKG.mappingEvidence))],
-        "notes": [(name, facts.texts(p)) for name, p in NOTES if facts.objects(p)],
+        "notes": notes_of(facts),
         "provenance": [(name, facts.values(p)) for name, p in PROVENANCE if facts.objects(p)],
         "svg": neighbourhood(facts.site.label(facts.iri), relations),
     }
+
+
+def notes_of(facts: Facts) -> list[tuple[str, list[Value]]]:
+    """Notes by kind; a plain skos:note that only repeats a more specific note (inferred from its sub-property)
+    is shown once, under the specific kind."""
+    rows = [(name, facts.texts(p)) for name, p in NOTES if facts.objects(p)]
+    specific = {v.text for name, items in rows if name != "note" for v in items}
+    rows = [(name, [v for v in items if name != "note" or v.text not in specific]) for name, items in rows]
+    return [(name, items) for name, items in rows if items]
 
 
 def labels_by_language(facts: Facts) -> list[dict[str, Any]]:

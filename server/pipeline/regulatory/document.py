@@ -101,7 +101,7 @@ def _own_text(tree: Tree, path: tuple[str, ...]) -> str:
     """A paragraph's own text with the definition entries it lists (its designated sub-paragraphs are apart)."""
     parts = [tree.paras[path].text] if path in tree.paras else []
     parts += [e.text for e in tree.entries if e.path == path]
-    return " ".join(p for p in parts if p).replace("*", "")  # Markdown italics are not text
+    return "\n\n".join(p for p in parts if p).replace("*", "")  # one entry a paragraph; Markdown italics are not text
 
 
 def emit_editorial(ctx: BuildContext, provision: URIRef, note: str, loc: SourceLocation) -> None:
