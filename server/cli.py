@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -29,10 +30,14 @@ def _configure_build(p: argparse.ArgumentParser) -> None:
     p.add_argument("--base", default=DEFAULT_BASE, help=f"base IRI of the data (default {DEFAULT_BASE})")
     p.add_argument("--strict", action="store_true", help="fail (exit 1) on any warning")
     p.add_argument("--format", dest="forced", default=None, help="read every source as this format")
+    p.add_argument("--reasoner", choices=["fast", "owlrl"], default=os.environ.get("MEDKG_REASONER", "fast"),
+                   help="inference: fast (direct rules, proven equal to owlrl) or owlrl (the reference; slow); "
+                        "default from MEDKG_REASONER, else fast")
 
 
 def _run_build(args: argparse.Namespace) -> int:
-    result = build(args.sources, args.out, base=args.base, strict=args.strict, forced=args.forced)
+    result = build(args.sources, args.out, base=args.base, strict=args.strict, forced=args.forced,
+                   reasoner=args.reasoner)
     for diagnostic in result.diagnostics:
         print(diagnostic, file=sys.stderr)
     errors = len(result.context.diagnostics.errors)

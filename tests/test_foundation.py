@@ -8,9 +8,12 @@ import pytest
 
 from server import settings
 from server.conneg import negotiate
-from server.pipeline.build import replace_dir, write_text
+from server.pipeline.build import EXIT_INPUT, exit_code, replace_dir, write_build, write_text
+from server.pipeline.context import BuildContext
+from server.pipeline.diagnostics import SourceLocation
 from server.pipeline.iris import IRIs, normalize_base, slugify
 from server.pipeline.labels import normalize_label
+from server.pipeline.steps import OutputOptions
 
 RDF_TYPES = ["text/html", "text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples"]
 
@@ -79,3 +82,20 @@ def test_writes_are_atomic_and_folders_swap_whole(tmp_path: Path) -> None:
     replace_dir(new, out)
     assert (out / "graph.ttl").read_text() == "new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert (out / "graph.ttl").stat().st_mode & 0o777 == 0o644, "outputs are readable by the server and others"
+
+
+def test_bad_input_outranks_the_gate_and_strict_keeps_the_earlier_build(tmp_path: Path) -> None:
+    ctx = BuildContext(IRIs())
+    ctx.diagnostics.error("input.empty", "file is empty", SourceLocation("a.txt"))
+    ctx.diagnostics.error("shacl.no-broader-cycle", "cycle", SourceLocation("b.txt", 3))
+    assert exit_code(ctx, strict=False) == EXIT_INPUT
+    ctx = BuildContext(IRIs())
+    ctx.diagnostics.error("input.empty", "file is empty", SourceLocation("a.txt"))
+    quiet = {"progress": lambda _m: None}
+    kept = write_build(ctx, tmp_path / "out", [], OutputOptions(), **quiet)
+    assert (kept.exit_code, kept.written) == (EXIT_INPUT, True), "the good records are written"
+    assert (tmp_path / "out").stat().st_mode & 0o777 == 0o755
+    strict = write_build(ctx, tmp_path / "out", [], OutputOptions(strict=True), **quiet)
+    assert (strict.exit_code, strict.written) == (EXIT_INPUT, False)
+    assert (tmp_path / "out.rejected" / "report.txt").is_file()

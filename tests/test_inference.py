@@ -118,18 +118,16 @@ def test_infer_step_writes_inferred_ttl_apart(tmp_path: Path, example: Graph) ->
     assert (tmp_path / "inferred.ttl").read_text(encoding="utf-8") == text, "deterministic output"
 
 
-def test_reasoner_is_chosen_by_environment(tmp_path: Path, example: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_reasoner_is_chosen_per_build(tmp_path: Path, example: Graph) -> None:
     ctx = BuildContext(IRIs())
     ctx.graph += example
     texts = []
     for reasoner in ("owlrl", "fast"):
-        monkeypatch.setenv("MEDKG_REASONER", reasoner)
-        infer_step(ctx, tmp_path, OutputOptions())
+        infer_step(ctx, tmp_path, OutputOptions(reasoner=reasoner))
         texts.append((tmp_path / "inferred.ttl").read_text(encoding="utf-8"))
     assert texts[0] == texts[1], "owlrl and the fast reasoner write the same inferred.ttl"
-    monkeypatch.setenv("MEDKG_REASONER", "hermit")
     with pytest.raises(ValueError, match="unknown reasoner"):
-        infer_step(ctx, tmp_path, OutputOptions())
+        infer_step(ctx, tmp_path, OutputOptions(reasoner="hermit"))
 
 
 def test_unknown_reasoner_is_refused(example: Graph) -> None:

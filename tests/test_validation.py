@@ -9,7 +9,7 @@ import pytest
 from conftest import shared_path
 from rdflib import Graph, URIRef
 
-from server.pipeline.build import EXIT_DATA, EXIT_OK, build, exit_code
+from server.pipeline.build import EXIT_DATA, EXIT_OK, BuildResult, build, exit_code, write_build
 from server.pipeline.context import BuildContext
 from server.pipeline.diagnostics import SourceLocation
 from server.pipeline.export import serialize
@@ -17,7 +17,6 @@ from server.pipeline.iris import IRIs
 from server.pipeline.shacl_report import load_ontology, load_shapes, validate
 from server.pipeline.shacl_sparql import SH
 from server.pipeline.steps import OutputOptions, output_steps
-from server.pipeline.validation import rejected_folder, validate_step
 
 EXAMPLES = Path(__file__).parent / "shapes"
 EX = "https://example.org/"
@@ -88,19 +87,24 @@ def test_conforming_graph_writes_an_empty_report(tmp_path: Path) -> None:
 
 
 def test_rejected_build_keeps_its_reports_beside_the_output(tmp_path: Path) -> None:
-    staging = tmp_path / ".full.abcd1234"
-    assert rejected_folder(staging) == tmp_path / "full.rejected"
-    assert rejected_folder(tmp_path / "full") is None
-    bad = context_from(EXAMPLES / "base.ttl", EXAMPLES / "no-broader-cycle" / "invalid.ttl")
-    gate(bad, staging)
-    assert "no-broader-cycle" in (tmp_path / "full.rejected" / "validation.txt").read_text(encoding="utf-8")
-    good = context_from(EXAMPLES / "base.ttl")
-    validate_step(good, staging, OutputOptions())
-    assert not (tmp_path / "full.rejected").exists(), "a passing build removes the stale rejected report"
-    weak = context_from(EXAMPLES / "base.ttl", EXAMPLES / "concept-definition-complete" / "invalid.ttl")
-    validate_step(weak, staging, OutputOptions(strict=True))
-    assert "concept-definition-complete" in (tmp_path / "full.rejected" / "validation.txt").read_text(
-        encoding="utf-8"), "a warning under --strict rejects the build too"
+    good, bad = EXAMPLES / "base.ttl", EXAMPLES / "no-broader-cycle" / "invalid.ttl"
+    out, rejected = tmp_path / "full", tmp_path / "full.rejected"
+
+    def write(*examples: Path, strict: bool = False) -> BuildResult:
+        return write_build(context_from(*examples), out, [], OutputOptions(strict=strict), lambda _m: None)
+
+    assert write(good).exit_code == EXIT_OK
+    before = (out / "graph.ttl").read_bytes()
+    result = write(good, bad)
+    assert (result.exit_code, result.written) == (EXIT_DATA, False)
+    assert (out / "graph.ttl").read_bytes() == before, "the previous DIR is kept whole"
+    assert "no-broader-cycle" in (rejected / "validation.txt").read_text(encoding="utf-8")
+    assert (rejected / "graph.ttl").is_file() and (rejected / "inferred.ttl").is_file()
+    assert write(good).exit_code == EXIT_OK
+    assert not rejected.exists(), "a kept build removes the stale rejected output"
+    weak = EXAMPLES / "concept-definition-complete" / "invalid.ttl"
+    assert write(good, weak).written and not write(good, weak, strict=True).written, "--strict rejects warnings"
+    assert "concept-definition-complete" in (rejected / "validation.txt").read_text(encoding="utf-8")
 
 
 def test_real_build_runs_the_gate(root: Path, tmp_path: Path) -> None:

@@ -83,36 +83,52 @@ def assemble(sources: Sequence[Path], base: str = DEFAULT_BASE, forced: str | No
     return ctx
 
 
+def rejected(ctx: BuildContext, strict: bool) -> bool:
+    """The gate found a violation, or --strict and anything at all went wrong: the output is not swapped in."""
+    if any(d.severity == "error" and d.code.startswith("shacl.") for d in ctx.diagnostics):
+        return True
+    return strict and any(d.severity in ("error", "warning") for d in ctx.diagnostics)
+
+
 def exit_code(ctx: BuildContext, strict: bool) -> int:
-    diagnostics = list(ctx.diagnostics)
-    if any(d.severity == "error" and d.code.startswith("shacl.") for d in diagnostics):
-        return EXIT_DATA
-    if any(d.severity == "error" for d in diagnostics):
-        return EXIT_INPUT
-    if strict and any(d.severity == "warning" for d in diagnostics):
-        return EXIT_DATA
-    return EXIT_OK
+    if any(d.severity == "error" and not d.code.startswith("shacl.") for d in ctx.diagnostics):
+        return EXIT_INPUT  # bad input outranks what the gate found in the graph made from it
+    return EXIT_DATA if rejected(ctx, strict) else EXIT_OK
 
 
 def build(sources: Sequence[Path], out: Path, base: str = DEFAULT_BASE, strict: bool = False,
-          forced: str | None = None, progress: Progress = stderr_progress) -> BuildResult:
-    """Build into a staging folder beside ``out`` and swap it in only when the build may be kept."""
+          forced: str | None = None, progress: Progress = stderr_progress, reasoner: str = "fast") -> BuildResult:
+    """Assemble the graph from ``sources`` and write it (see ``write_build``)."""
     ctx = assemble(sources, base, forced, progress)
+    return write_build(ctx, out, sources, OutputOptions(strict=strict, reasoner=reasoner), progress)
+
+
+def write_build(ctx: BuildContext, out: Path, sources: Sequence[Path], options: OutputOptions,
+                progress: Progress = stderr_progress) -> BuildResult:
+    """Write into a staging folder beside ``out``, run the output steps, and swap it in only when it may be kept."""
+    strict = options.strict
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; the output is meant to be read and served
     try:
         write_outputs(ctx, staging, sources)
         for step in output_steps():
             progress(f"output: {step.__name__}")
-            step(ctx, staging, OutputOptions(strict=strict))
+            step(ctx, staging, options)
         write_report(ctx, staging)
-        code = exit_code(ctx, strict)
-        keep = code != EXIT_DATA
+        code, keep = exit_code(ctx, strict), not rejected(ctx, strict)
+        # a rejected build leaves DIR alone; its whole output, reports included, waits in DIR.rejected to be read
+        replace_dir(staging, out if keep else rejected_dir(out))
         if keep:
-            replace_dir(staging, out)
+            shutil.rmtree(rejected_dir(out), ignore_errors=True)
         return BuildResult(ctx, out, keep, code)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def rejected_dir(out: Path) -> Path:
+    """Where a rejected build's output goes: ``DIR.rejected`` beside ``DIR``."""
+    return out.with_name(out.name + ".rejected")
 
 
 def write_outputs(ctx: BuildContext, folder: Path, sources: Sequence[Path]) -> None:
@@ -140,6 +156,7 @@ def write_text(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
         handle.write(text)
+    os.chmod(tmp, 0o644)  # mkstemp makes it private; outputs are meant to be read
     os.replace(tmp, path)
 
 

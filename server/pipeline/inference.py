@@ -11,13 +11,13 @@ give the same triples:
 Both keep only what a user would query (``keep``): new triples about the data's own resources, without
 ``owl:sameAs``, without typing by RDF/RDFS/OWL/XSD built-ins (``rdfs:Resource``, ``owl:Thing``...), without
 triples about the schema's terms, and without reflexive triples (``x skos:exactMatch x``). ``tests/test_inference.py``
-proves the two equal (set equality) on example graphs and on a real build. Choose with ``MEDKG_REASONER``.
+proves the two equal (set equality) on example graphs and on a real build. Choose with
+``medkg build --reasoner`` (default from ``MEDKG_REASONER``).
 """
 
 from __future__ import annotations
 
 import gc
-import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -256,8 +256,7 @@ def infer_step(ctx: BuildContext, folder: Path, options: OutputOptions) -> None:
     """Output step: write ``inferred.ttl`` beside ``graph.ttl`` (the asserted graph itself is not touched)."""
     from .build import write_text
 
-    reasoner = os.environ.get("MEDKG_REASONER", "fast")
     with paused_gc():
-        inferred = infer(ctx.graph, load_schema(), reasoner)
+        inferred = infer(ctx.graph, load_schema(), options.reasoner)
         write_text(folder / "inferred.ttl", ntriples_turtle(inferred))
 

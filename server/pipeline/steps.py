@@ -18,6 +18,7 @@ LinkStep = Callable[[BuildContext], None]
 @dataclass(frozen=True)
 class OutputOptions:
     strict: bool = False
+    reasoner: str = "fast"  # "fast" (direct rules, proven equal) or "owlrl" (the reference semantics)
 
 
 OutputStep = Callable[[BuildContext, Path, OutputOptions], None]

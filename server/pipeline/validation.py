@@ -4,12 +4,11 @@ Writes ``DIR/validation.ttl`` (the SHACL report graph) and ``DIR/validation.txt`
 each result into a diagnostic pointing at the source line the offending value came from: a violation is an
 error with a ``shacl.`` code (``medkg build`` exits 1 and keeps the previous ``DIR``), a warning a warning (exit 1
 only under ``--strict``); notes (``sh:Info``) are counted in one diagnostic and listed in ``validation.txt``.
-A rejected build's reports (and its graph) are kept in ``DIR.rejected/`` beside ``DIR``.
+A rejected build's whole output, reports included, is kept in ``DIR.rejected/`` beside ``DIR`` (by ``build``).
 """
 
 from __future__ import annotations
 
-import shutil
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -139,32 +138,6 @@ def write_reports(found: list[Entry], shapes: Graph, folder: Path) -> None:
     write_text(folder / "validation.txt", report_text(found))
 
 
-def rejected_folder(staging: Path) -> Path | None:
-    """``DIR.rejected`` for the staging folder ``.DIR.xxxxxxxx`` that ``medkg build`` makes beside ``DIR``."""
-    name = staging.name
-    if not name.startswith(".") or len(name) < 11 or name[-9] != ".":
-        return None
-    return staging.with_name(f"{name[1:-9]}.rejected")
-
-
-def keep_rejected(ctx: BuildContext, staging: Path, options: OutputOptions) -> Path | None:
-    """A rejected build (exit 1: a violation, or a warning under --strict) is not swapped in; keep its reports and
-    graph beside DIR so they can be read. A build that is kept removes a stale ``DIR.rejected``."""
-    from .build import EXIT_DATA, exit_code
-
-    target = rejected_folder(staging)
-    if target is None:
-        return None
-    shutil.rmtree(target, ignore_errors=True)
-    if exit_code(ctx, options.strict) != EXIT_DATA:
-        return None
-    target.mkdir(parents=True)
-    for name in ("validation.txt", "validation.ttl", "graph.ttl"):
-        if (staging / name).is_file():
-            shutil.copy2(staging / name, target / name)
-    return target
-
-
 def validate_step(ctx: BuildContext, folder: Path, options: OutputOptions) -> None:
     """Output step: the validation gate (see the module docstring)."""
     shapes = load_shapes()
@@ -174,6 +147,5 @@ def validate_step(ctx: BuildContext, folder: Path, options: OutputOptions) -> No
         found = entries(results, ctx.graph, provenance_locator(ctx, SourceLocation("graph.ttl")))
         write_reports(found, shapes, folder)
     add_diagnostics(found, ctx.diagnostics)
-    rejected = keep_rejected(ctx, folder, options)
-    where = rejected / "validation.txt" if rejected else "validation.txt in the output folder"
-    print(f"medkg: {summary(found)}; details in {where}", file=sys.stderr, flush=True)
+    print(f"medkg: {summary(found)}; details in validation.txt (in DIR, or DIR.rejected if the build is rejected)",
+          file=sys.stderr, flush=True)
