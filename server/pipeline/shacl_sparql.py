@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
+from .oxterms import OxTerm, from_ox, to_ox
+
 SH = Namespace("http://www.w3.org/ns/shacl#")
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 # Shape predicates that describe or connect shapes rather than constrain values.
 _DESCRIPTIVE = {RDF.type, SH.message, SH.severity, SH.name, SH.description, SH.property, SH.path, SH.order,
@@ -231,36 +232,6 @@ def compile_shapes(shapes: Graph) -> list[Check]:
     return checks
 
 
-def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """An rdflib term as a pyoxigraph term (blank nodes keep their id, so results map back)."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
-def from_ox(term: object) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        if term.datatype.value == _XSD_STRING:  # RDF 1.1: "x" and "x"^^xsd:string are one term, rdflib's "x"
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
-OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
 @dataclass
