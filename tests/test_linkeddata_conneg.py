@@ -10,17 +10,6 @@ from flask.testing import FlaskClient
 from linkeddata_helpers import BASE, FIXTURE, PSO_PATH, make_app, site_of
 from rdflib import RDF, SH, URIRef
 
-
-@pytest.fixture(scope="module")
-def app() -> Flask:
-    return make_app()
-
-
-@pytest.fixture()
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
 RDFLIB = ("application/rdf+xml, text/n3, text/turtle, application/n-triples, application/ld+json, "
           "application/n-quads, application/trig")

@@ -26,16 +26,6 @@ RDFLIB_NAMES = {".ttl": "turtle", ".nt": "nt", ".rdf": "xml", ".jsonld": "json-l
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
-@pytest.fixture(scope="module")
-def app() -> Flask:
-    return make_app()
-
-
-@pytest.fixture()
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
 def about(graph: Graph, iri: str) -> set[tuple]:
     return set(graph.triples((URIRef(iri), None, None)))
 

@@ -13,16 +13,6 @@ from linkeddata_helpers import FIXTURE, PSO, PSO_PATH, REG_PSO, make_app, site_o
 from server.linkeddata.search import fold
 
 
-@pytest.fixture(scope="module")
-def app() -> Flask:
-    return make_app()
-
-
-@pytest.fixture()
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
 def page(client: FlaskClient, path: str) -> str:
     response = client.get(path)
     assert response.status_code == 200, path

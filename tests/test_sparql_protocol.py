@@ -41,11 +41,6 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     app.extensions[EXTENSION].close()
 
 
-@pytest.fixture()
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
 def select(client: FlaskClient, query: str, **params: Any) -> list[dict[str, Any]]:
     response = client.get("/sparql", query_string={"query": query, **params})
     assert response.status_code == 200, response.data
