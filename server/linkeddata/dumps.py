@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, render_template
 from flask.typing import ResponseReturnValue
 
 from ..pipeline.export import serialize
 from ..pipeline.output import load_graph
 from ..store import Dataset
-from .http import finish
-from .state import EXTENSION, Site
+from .http import add_validators, current_site
 
 bp = Blueprint("dumps", __name__, url_prefix="/dumps")
 
@@ -35,25 +34,18 @@ def dump_links(dataset: Dataset, root: str | None = None) -> list[str]:
     return [root + "dumps/" + name for name in dump_names(dataset)] + [root + "def", root + "shapes"]
 
 
-def _site() -> Site:
-    found: Site = current_app.extensions[EXTENSION]
-    return found
-
-
-@bp.after_request
-def _validators(response: Response) -> Response:
-    return finish(response, request, _site())
+bp.after_request(add_validators)
 
 
 @bp.get("/")
 def listing() -> ResponseReturnValue:
-    return render_template("dumps.html", names=dump_names(_site().dataset))
+    return render_template("dumps.html", names=dump_names(current_site().dataset))
 
 
 @bp.get("/<name>")
 def dump(name: str) -> ResponseReturnValue:
     graph, _, suffix = name.removeprefix("medkg-").partition(".")
-    site = _site()
+    site = current_site()
     if name not in dump_names(site.dataset):
         abort(404)
     with site.dumps_lock:  # serialized once per process, then served from memory

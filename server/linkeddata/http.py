@@ -5,9 +5,9 @@ from __future__ import annotations
 import gzip
 import hashlib
 
-from flask import Request, Response
+from flask import Request, Response, current_app, request
 
-from .state import Site
+from .state import EXTENSION, Site
 
 COMPRESSIBLE = ("text/", "application/ld+json", "application/json", "application/rdf+xml", "application/n-triples",
                 "application/trig", "application/n-quads", "image/svg+xml", "application/javascript")
@@ -49,3 +49,14 @@ def _wants_gzip(request: Request, response: Response) -> bool:
     if not mimetype.startswith(COMPRESSIBLE):
         return False
     return (response.content_length or len(response.get_data())) >= MIN_GZIP_BYTES
+
+
+def current_site() -> Site:
+    """The linked-data state of the app serving this request (built once per build at start)."""
+    found: Site = current_app.extensions[EXTENSION]
+    return found
+
+
+def add_validators(response: Response) -> Response:
+    """``after_request`` hook of every linked-data blueprint: ETag, Last-Modified, 304 and gzip."""
+    return finish(response, request, current_site())

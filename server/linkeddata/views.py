@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request
+from flask import Blueprint, Response, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -12,9 +12,9 @@ from ..conneg import negotiate
 from ..pipeline.export import jsonld_context
 from . import pages
 from .documents import BY_SUFFIX, DOC_FORMATS, DocFormat, describe, exists, not_found_document, render
-from .http import finish
+from .http import add_validators, current_site
 from .search import Hit
-from .state import EXTENSION, Site
+from .state import Site
 
 bp = Blueprint("linkeddata", __name__)
 
@@ -29,14 +29,7 @@ def not_acceptable(offered: list[str]) -> Response:
                     status=406, mimetype="text/plain")
 
 
-def site() -> Site:
-    found: Site = current_app.extensions[EXTENSION]
-    return found
-
-
-@bp.after_request
-def _validators(response: Response) -> Response:
-    return finish(response, request, site())
+bp.after_request(add_validators)
 
 
 def context_url() -> str:
@@ -58,7 +51,7 @@ def context() -> ResponseReturnValue:
 @bp.get("/<path:path>")
 def resource(path: str) -> ResponseReturnValue:
     """An IRI answers 303 to a document; ``IRI + suffix`` is that document in one format."""
-    current = site()
+    current = current_site()
     iri = current.paths.iri(path)
     if iri in (current.dataset.asserted_graph.value, current.dataset.inferred_graph.value):
         return graph_dump(iri.rsplit("/", 1)[1])
@@ -121,36 +114,36 @@ def not_found(iri: str, fmt: DocFormat | None) -> ResponseReturnValue:
 
 @bp.get("/")
 def home() -> ResponseReturnValue:
-    return render_template("home.html", **pages.home_context(site()))
+    return render_template("home.html", **pages.home_context(current_site()))
 
 
 @bp.get("/concepts")
 def alphabetical() -> ResponseReturnValue:
-    return render_template("concepts.html", **pages.index_context(site()))
+    return render_template("concepts.html", **pages.index_context(current_site()))
 
 
 @bp.get("/search")
 def search_page() -> ResponseReturnValue:
     """The results page; the JSON API instead when the client prefers application/json."""
     if negotiate(request.headers.get("Accept"), ["text/html", "application/json"]) == "application/json":
-        response = _hits_json(site().index.search(_query(), limit=_limit(50), lang=_lang()))
+        response = _hits_json(current_site().index.search(_query(), limit=_limit(50), lang=_lang()))
     else:
-        hits = site().index.search(_query(), limit=100, lang=_lang())
-        response = Response(render_template("search.html", query=_query(),
-                                            hits=[pages.hit_view(site(), h) for h in hits]), mimetype="text/html")
+        site = current_site()
+        hits = [pages.hit_view(site, h) for h in site.index.search(_query(), limit=100, lang=_lang())]
+        response = Response(render_template("search.html", query=_query(), hits=hits), mimetype="text/html")
     response.vary.add("Accept")
     return response
 
 
 @bp.get("/search.json")
 def search_json() -> ResponseReturnValue:
-    return _hits_json(site().index.search(_query(), limit=_limit(50), lang=_lang()))
+    return _hits_json(current_site().index.search(_query(), limit=_limit(50), lang=_lang()))
 
 
 @bp.get("/suggest")
 def suggest() -> ResponseReturnValue:
     """Autocomplete: label matches only, from the in-memory index."""
-    return _hits_json(site().index.suggest(_query(), limit=_limit(10), lang=_lang()))
+    return _hits_json(current_site().index.suggest(_query(), limit=_limit(10), lang=_lang()))
 
 
 def _query() -> str:
@@ -168,7 +161,7 @@ def _limit(default: int) -> int:
 
 
 def _hits_json(hits: list[Hit]) -> Response:
-    current = site()
+    current = current_site()
     results = [h.as_json(request.script_root + (current.paths.path(h.iri) or "")) for h in hits]
     return Response(json.dumps({"query": _query(), "results": results}, ensure_ascii=False),
                     mimetype="application/json")
