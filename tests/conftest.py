@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from rdflib import Graph
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -37,3 +38,16 @@ def app() -> Flask:
 @pytest.fixture()
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def small_real_graph() -> Graph:
+    """A small build of every real format (the seeds, subpart H of the eCFR, one glossary entry, one statute
+    chunk): where the fast engines are proven equal to the reference libraries on real data."""
+    from server.pipeline.build import assemble
+
+    sources = [ROOT / "data",
+               shared_path("data", "ecfr-md-42cfr-part422", "subpart-H-ProviderSponsored-Organizations"),
+               shared_path("data", "healthcare-gov-glossary", "0100-01-01-accountable-care-organization.md"),
+               shared_path("data", "uscode-title42-partC", "chunck-7488.md")]
+    return assemble(sources, progress=lambda _m: None).graph

@@ -5,10 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import shared_path
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, URIRef
 
-from server.pipeline.build import assemble
 from server.pipeline.context import BuildContext
 from server.pipeline.inference import infer, infer_fast, infer_owlrl, infer_step, load_schema
 from server.pipeline.iris import MEDKG, IRIs
@@ -96,12 +94,8 @@ def test_fast_equals_owlrl_on_the_shape_examples(root: Path) -> None:
     assert set(infer(data, SCHEMA, "owlrl")) == set(infer(data, SCHEMA, "fast"))
 
 
-def test_fast_equals_owlrl_on_a_small_real_build(root: Path) -> None:
-    sources = [root / "data",
-               shared_path("data", "ecfr-md-42cfr-part422", "subpart-H-ProviderSponsored-Organizations"),
-               shared_path("data", "healthcare-gov-glossary", "0100-01-01-accountable-care-organization.md"),
-               shared_path("data", "uscode-title42-partC", "chunck-7488.md")]
-    data = assemble(sources, progress=lambda _m: None).graph
+def test_fast_equals_owlrl_on_a_small_real_build(small_real_graph: Graph) -> None:
+    data = small_real_graph
     fast = set(infer_fast(data, SCHEMA))
     assert len(fast) > 100
     assert set(infer_owlrl(data, SCHEMA)) == fast
