@@ -12,11 +12,10 @@ import re
 import sys
 from pathlib import Path
 
+from medkg.pipeline.build import assemble
+from medkg.pipeline.iris import MEDKG
+from medkg.pipeline.labels import normalize_label
 from rdflib import RDF, SKOS
-
-from server.pipeline.build import assemble
-from server.pipeline.iris import MEDKG
-from server.pipeline.labels import normalize_label
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -30,15 +30,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import generate  # noqa: E402
-
-from server.pipeline.inference import (  # noqa: E402
+from medkg.pipeline.inference import (  # noqa: E402
     infer_fast,
     infer_owlrl,
     infer_step,
     load_schema,
     ntriples_turtle,
 )
-from server.pipeline.shacl_report import (  # noqa: E402
+from medkg.pipeline.shacl_report import (  # noqa: E402
     load_ontology,
     load_shapes,
     report_graph,
@@ -46,8 +45,8 @@ from server.pipeline.shacl_report import (  # noqa: E402
     validate_fast,
     validate_reference,
 )
-from server.pipeline.steps import OutputOptions  # noqa: E402
-from server.pipeline.validation import validate_step  # noqa: E402
+from medkg.pipeline.steps import OutputOptions  # noqa: E402
+from medkg.pipeline.validation import validate_step  # noqa: E402
 
 
 def peak_mb() -> float:

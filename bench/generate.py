@@ -17,12 +17,11 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
+from medkg.pipeline.context import BuildContext
+from medkg.pipeline.diagnostics import SourceLocation
+from medkg.pipeline.iris import MEDKG, IRIs
 from rdflib import DCTERMS, RDF, RDFS, SKOS, Literal, URIRef
 from rdflib.term import Node
-
-from server.pipeline.context import BuildContext
-from server.pipeline.diagnostics import SourceLocation
-from server.pipeline.iris import MEDKG, IRIs
 
 Triple = tuple[Node, Node, Node]
 SCHEMES = {"glossary-a": "glossary", "glossary-b": "glossary", "42-cfr-422": "regulation", "42-usc-part-c": "statute"}

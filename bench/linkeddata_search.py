@@ -26,9 +26,9 @@ import pyoxigraph as ox
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from server.app import create_app  # noqa: E402
-from server.linkeddata.state import EXTENSION, Site  # noqa: E402
-from server.pipeline.build import build  # noqa: E402
+from medkg.app import create_app  # noqa: E402
+from medkg.linkeddata.state import EXTENSION, Site  # noqa: E402
+from medkg.pipeline.build import build  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
 TYPED = ["Provider-sponsored organization", "Capitation", "Health maintenance organization", "Premium",

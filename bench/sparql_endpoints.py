@@ -123,9 +123,9 @@ def servers(folder: Path, store_dir: Path, workers: int) -> list[Server]:
         Server("medkg", "/sparql", ours),
         Server("medkg (cache off)", "/sparql", ours, {"MEDKG_CACHE_SIZE": "0"}),
         Server("medkg under gunicorn", "/sparql", [str(VENV / "gunicorn"), "-w", str(workers), "--threads", "4",
-                                                   "server.serve:wsgi()", "-b"], {"MEDKG_BUILD_DIR": str(folder)}),
+                                                   "medkg.serve:wsgi()", "-b"], {"MEDKG_BUILD_DIR": str(folder)}),
         Server("medkg under waitress", "/sparql", [str(VENV / "waitress-serve"), "--threads=8", "--listen={bind}",
-                                                   "--call", "server.serve:wsgi"], {"MEDKG_BUILD_DIR": str(folder)}),
+                                                   "--call", "medkg.serve:wsgi"], {"MEDKG_BUILD_DIR": str(folder)}),
         Server("rdflib-endpoint", "/", [str(VENV / "rdflib-endpoint"), "serve", str(folder / "graph.ttl"),
                                               "--host", "127.0.0.1", "--port"]),
     ]
@@ -207,9 +207,9 @@ def measure(chosen: list[Server], kinds: dict[str, list[str]], args: argparse.Na
 def executor_overhead(folder: Path, kinds: dict[str, list[str]], repeat: int = 50) -> dict[str, dict[str, float]]:
     """Median ms per query run in-process vs. through a query process (the time limit's price), sequentially."""
     sys.path.insert(0, str(ROOT))
-    from server.sparql.execute import Job, execute
-    from server.sparql.executor import QueryPool
-    from server.store import load_dataset
+    from medkg.sparql.execute import Job, execute
+    from medkg.sparql.executor import QueryPool
+    from medkg.store import load_dataset
 
     dataset = load_dataset(folder, union_default=True)
     pool = QueryPool(folder, BASE, 1, 30.0, 0)

@@ -44,7 +44,7 @@ def client(app: Flask) -> FlaskClient:
 def small_real_graph() -> Graph:
     """A small build of every real format (the seeds, subpart H of the eCFR, one glossary entry, one statute
     chunk): where the fast engines are proven equal to the reference libraries on real data."""
-    from server.pipeline.build import assemble
+    from medkg.pipeline.build import assemble
 
     sources = [ROOT / "data",
                shared_path("data", "ecfr-md-42cfr-part422", "subpart-H-ProviderSponsored-Organizations"),

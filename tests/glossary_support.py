@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from medkg.pipeline.build import assemble
+from medkg.pipeline.context import BuildContext
+from medkg.pipeline.iris import DEFAULT_BASE
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
-
-from server.pipeline.build import assemble
-from server.pipeline.context import BuildContext
-from server.pipeline.iris import DEFAULT_BASE
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "glossary-provider-sponsored-organization.txt"

@@ -7,10 +7,9 @@ from typing import Any
 
 import pyoxigraph as ox
 from flask import Flask
-
-from server.app import create_app
-from server.linkeddata.state import EXTENSION, Site
-from server.pipeline.iris import ONTOLOGY_IRI, SHAPES_IRI
+from medkg.app import create_app
+from medkg.linkeddata.state import EXTENSION, Site
+from medkg.pipeline.iris import ONTOLOGY_IRI, SHAPES_IRI
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "linkeddata"
 BASE = "https://w3id.org/medkg/"

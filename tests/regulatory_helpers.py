@@ -5,11 +5,10 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from medkg.pipeline.build import assemble
+from medkg.pipeline.context import BuildContext
+from medkg.pipeline.iris import IRIs
 from rdflib import SKOS, Literal, URIRef
-
-from server.pipeline.build import assemble
-from server.pipeline.context import BuildContext
-from server.pipeline.iris import IRIs
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "cfr-42-422-subpart-h.txt"

@@ -109,7 +109,7 @@ def running_server(folder: Path, workers: int = 1, threads: int = 4, **env: str)
     """``medkg serve`` on a free loopback port; yields its root URL, stops it afterwards."""
     port = free_port()
     environ = {**os.environ, **{f"MEDKG_{k}": v for k, v in env.items()}}
-    command = [sys.executable, "-m", "server.cli", "serve", str(folder), "--port", str(port),
+    command = [sys.executable, "-m", "medkg.cli", "serve", str(folder), "--port", str(port),
                "--workers", str(workers), "--threads", str(threads)]
     log = tempfile.TemporaryFile()
     process = subprocess.Popen(command, cwd=ROOT, env=environ, stdout=log, stderr=subprocess.STDOUT)

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 from glossary_support import SEED, concept, post, record
+from medkg.cli import main
 from rdflib import RDF, SKOS, Graph
-
-from server.cli import main
 
 GOOD = record("GOOD TERM", "good-term", "A term that is fine.")
 GOOD_IRI = concept("example-glossary", "good-term")

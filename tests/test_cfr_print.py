@@ -6,14 +6,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from medkg.pipeline.context import BuildContext
+from medkg.pipeline.formats import InputFile
+from medkg.pipeline.iris import MEDKG, IRIs
+from medkg.pipeline.sources import cfr_print
+from medkg.pipeline.sources.cfr_print import Vocabulary, join_line
 from rdflib import DCTERMS, RDF, RDFS, SKOS, Literal, URIRef, namespace
 from regulatory_helpers import SEED, build, concept_by_label
-
-from server.pipeline.context import BuildContext
-from server.pipeline.formats import InputFile
-from server.pipeline.iris import MEDKG, IRIs
-from server.pipeline.sources import cfr_print
-from server.pipeline.sources.cfr_print import Vocabulary, join_line
 
 IRI = IRIs()
 S350 = "Capitation payment means a fixed per enrollee per month amount paid for contracted services without regard to the type, cost, or frequency of services furnished."  # noqa: E501

@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
-from server.pipeline.iris import IRIs
-from server.pipeline.regulatory.citations import extract
-from server.pipeline.regulatory.history import parse_note
-from server.pipeline.regulatory.provisions import Ref, cfr_section
+from medkg.pipeline.iris import IRIs
+from medkg.pipeline.regulatory.citations import extract
+from medkg.pipeline.regulatory.history import parse_note
+from medkg.pipeline.regulatory.provisions import Ref, cfr_section
 
 HERE = cfr_section("42", "422.350", "H").child("b")
 STATUTE = Ref("usc", "42", section="1395w-25").child("d", "1", "B")

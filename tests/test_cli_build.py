@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import shared_path
 from glossary_support import ROOT
+from medkg.cli import main
+from medkg.pipeline.iris import MEDKG
 from rdflib import DCTERMS, RDF, SKOS, Graph
-
-from server.cli import main
-from server.pipeline.iris import MEDKG
 
 
 @pytest.fixture(scope="module")

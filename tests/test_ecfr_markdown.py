@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 from conftest import shared_path
+from medkg.pipeline.context import BuildContext
+from medkg.pipeline.iris import MEDKG, IRIs
 from rdflib import DCTERMS, RDF, SKOS, Literal, URIRef
 from regulatory_helpers import SEED, build
-
-from server.pipeline.context import BuildContext
-from server.pipeline.iris import MEDKG, IRIs
 
 IRI = IRIs()
 VERBS = r"(?:means|is|are|refers to|generally refers to|stands for|has the meaning|has the definition|includes)\b"
@@ -122,8 +121,8 @@ def test_printed_and_ecfr_text_merge_on_the_same_provisions(folder: Path) -> Non
 
 
 def test_formats_are_detected_from_content(folder: Path) -> None:
-    from server.pipeline.formats import InputFile, detect_format
-    from server.pipeline.sources import load_formats
+    from medkg.pipeline.formats import InputFile, detect_format
+    from medkg.pipeline.sources import load_formats
 
     load_formats()
     chunk = shared_path("data", "uscode-title42-partC", "chunck-7538.md")
@@ -138,7 +137,7 @@ def test_formats_are_detected_from_content(folder: Path) -> None:
 
 
 def test_a_file_without_a_section_heading_is_an_error_and_the_others_are_built(folder: Path, tmp_path: Path) -> None:
-    from server.pipeline.build import assemble
+    from medkg.pipeline.build import assemble
 
     bad = tmp_path / "section-422.999.md"
     bad.write_text("Just a paragraph.\n\n*Term* means something.\n", encoding="utf-8")

@@ -14,13 +14,12 @@ import pyoxigraph as ox
 import pytest
 from conftest import shared_path
 from glossary_support import ROOT, SEED, from_oxigraph, post
+from medkg.cli import main
+from medkg.pipeline.context import new_graph
+from medkg.pipeline.export import RDF_FORMATS, serialize
+from medkg.pipeline.output import load_graph
 from rdflib import Graph
 from rdflib.compare import isomorphic
-
-from server.cli import main
-from server.pipeline.context import new_graph
-from server.pipeline.export import RDF_FORMATS, serialize
-from server.pipeline.output import load_graph
 
 OX_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
               "rdfxml": ox.RdfFormat.RDF_XML}
@@ -79,7 +78,7 @@ def test_rapper_accepts_the_turtle(out: Path) -> None:
 
 BUILD_AND_EXPORT = """
 import sys
-from server.cli import main
+from medkg.cli import main
 sources, out = sys.argv[1:-1], sys.argv[-1]
 assert main(["build", *sources, "--out", out]) == 0
 for fmt in ("nt", "jsonld", "rdfxml"):

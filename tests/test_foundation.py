@@ -5,15 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from server import settings
-from server.conneg import negotiate
-from server.pipeline.build import EXIT_INPUT, exit_code, replace_dir, write_build, write_text
-from server.pipeline.context import BuildContext
-from server.pipeline.diagnostics import SourceLocation
-from server.pipeline.iris import IRIs, normalize_base, slugify
-from server.pipeline.labels import normalize_label
-from server.pipeline.steps import OutputOptions
+from medkg import settings
+from medkg.conneg import negotiate
+from medkg.pipeline.build import EXIT_INPUT, exit_code, replace_dir, write_build, write_text
+from medkg.pipeline.context import BuildContext
+from medkg.pipeline.diagnostics import SourceLocation
+from medkg.pipeline.iris import IRIs, normalize_base, slugify
+from medkg.pipeline.labels import normalize_label
+from medkg.pipeline.steps import OutputOptions
 
 RDF_TYPES = ["text/html", "text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples"]
 

@@ -6,12 +6,11 @@ from pathlib import Path
 
 import pytest
 from glossary_support import BASE, SEED, build, concept, record
+from medkg.pipeline.context import BuildContext
+from medkg.pipeline.iris import MEDKG
+from medkg.pipeline.sources.glossary_common import labels_for
+from medkg.pipeline.sources.record_pages import heading_of
 from rdflib import DCTERMS, OWL, RDF, SKOS, Literal, URIRef
-
-from server.pipeline.context import BuildContext
-from server.pipeline.iris import MEDKG
-from server.pipeline.sources.glossary_common import labels_for
-from server.pipeline.sources.record_pages import heading_of
 
 PSO = concept("medicareplans-glossary", "provider-sponsored-organization-pso")
 SCHEME = URIRef(BASE + "scheme/medicareplans-glossary")

@@ -9,12 +9,11 @@ import pytest
 import yaml
 from conftest import shared_path
 from glossary_support import BASE, build, concept, post
+from medkg.pipeline.context import BuildContext
+from medkg.pipeline.iris import MEDKG
+from medkg.pipeline.sources.markdown_text import links, plain_text
 from rdflib import DCTERMS, SKOS, Literal, URIRef
 from rdflib.term import Node
-
-from server.pipeline.context import BuildContext
-from server.pipeline.iris import MEDKG
-from server.pipeline.sources.markdown_text import links, plain_text
 
 SCHEME = URIRef(BASE + "scheme/healthcare-gov-glossary")
 DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")

@@ -5,13 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from medkg.pipeline.context import BuildContext
+from medkg.pipeline.inference import infer, infer_fast, infer_owlrl, infer_step, load_schema
+from medkg.pipeline.iris import MEDKG, IRIs
+from medkg.pipeline.output import load_graph
+from medkg.pipeline.steps import OutputOptions
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, URIRef
-
-from server.pipeline.context import BuildContext
-from server.pipeline.inference import infer, infer_fast, infer_owlrl, infer_step, load_schema
-from server.pipeline.iris import MEDKG, IRIs
-from server.pipeline.output import load_graph
-from server.pipeline.steps import OutputOptions
 
 EX = "https://example.org/"
 SCHEMA = load_schema()

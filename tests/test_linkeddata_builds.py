@@ -13,13 +13,12 @@ from conftest import ROOT, shared_path
 from flask import Flask
 from flask.testing import FlaskClient
 from linkeddata_helpers import FIXTURE, local_path, make_app, served_iris, site_of
+from medkg.linkeddata.documents import DOC_FORMATS, RDF_DOC_FORMATS
+from medkg.pipeline.build import assemble, write_outputs
+from medkg.pipeline.output import load_graph
+from medkg.pipeline.steps import OutputOptions, output_steps
 from rdflib import RDF, Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
-
-from server.linkeddata.documents import DOC_FORMATS, RDF_DOC_FORMATS
-from server.pipeline.build import assemble, write_outputs
-from server.pipeline.output import load_graph
-from server.pipeline.steps import OutputOptions, output_steps
 
 RDFLIB_NAMES = {".ttl": "turtle", ".nt": "nt", ".rdf": "xml", ".jsonld": "json-ld", ".trig": "trig", ".nq": "nquads"}
 SHARED_SOURCES = ("healthcare-gov-glossary", "ecfr-md-42cfr-part422", "uscode-title42-partC")

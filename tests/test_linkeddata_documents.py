@@ -10,14 +10,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from linkeddata_helpers import FIXTURE, PSO, PSO_PATH, REG_PSO, make_app, site_of
+from medkg.linkeddata import dump_links
+from medkg.pipeline.context import VOID
+from medkg.pipeline.export import jsonld_context
+from medkg.pipeline.iris import MEDKG
+from medkg.pipeline.output import load_graph
 from rdflib import RDF, SKOS, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-
-from server.linkeddata import dump_links
-from server.pipeline.context import VOID
-from server.pipeline.export import jsonld_context
-from server.pipeline.iris import MEDKG
-from server.pipeline.output import load_graph
 
 INFERRED = URIRef("https://w3id.org/medkg/graph/inferred")
 RDFLIB_NAMES = {".ttl": "turtle", ".nt": "nt", ".rdf": "xml", ".jsonld": "json-ld", ".trig": "trig", ".nq": "nquads"}

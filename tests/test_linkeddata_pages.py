@@ -9,8 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from linkeddata_helpers import FIXTURE, PSO, PSO_PATH, REG_PSO, make_app, site_of
-
-from server.linkeddata.search import fold
+from medkg.linkeddata.search import fold
 
 
 def page(client: FlaskClient, path: str) -> str:
@@ -190,7 +189,7 @@ def test_other_named_graphs_of_the_store_stay_out_of_the_site(tmp_path: Path) ->
 
 
 def test_source_locations_are_summarized_per_file() -> None:
-    from server.linkeddata.pages import summarize_locations
+    from medkg.linkeddata.pages import summarize_locations
     many = [f"a.txt:{n}" for n in range(12, 0, -1)] + ["b.md:3", "notes"]
     assert summarize_locations(many) == ["a.txt:1, 2, 3, 4, 5, 6, 7, 8 (+4 more)", "b.md:3", "notes"]
     assert summarize_locations([f"f{n}.txt:1" for n in range(9)], files=2) == ["f0.txt:1", "f1.txt:1",

@@ -6,13 +6,12 @@ from pathlib import Path
 
 import pytest
 from glossary_support import SEED, build, concept, record
+from medkg.pipeline.context import BuildContext
+from medkg.pipeline.diagnostics import SourceLocation
+from medkg.pipeline.iris import MEDKG, IRIs
+from medkg.pipeline.linking.genus import genera, link_broader, separate_related_from_broader, top_concepts
+from medkg.pipeline.linking.references import resolve_references
 from rdflib import RDF, SKOS, Literal, URIRef
-
-from server.pipeline.context import BuildContext
-from server.pipeline.diagnostics import SourceLocation
-from server.pipeline.iris import MEDKG, IRIs
-from server.pipeline.linking.genus import genera, link_broader, separate_related_from_broader, top_concepts
-from server.pipeline.linking.references import resolve_references
 
 
 def add(ctx: BuildContext, scheme: str, term: str, definition: str, kind: URIRef = MEDKG.GlossaryConcept,

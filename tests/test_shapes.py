@@ -7,10 +7,8 @@ from pathlib import Path
 
 import pyshacl
 import pytest
-from rdflib import RDF, Graph, Literal, URIRef
-
-from server.pipeline.iris import SHAPES_IRI
-from server.pipeline.shacl_report import (
+from medkg.pipeline.iris import SHAPES_IRI
+from medkg.pipeline.shacl_report import (
     load_ontology,
     load_shapes,
     report_graph,
@@ -19,7 +17,8 @@ from server.pipeline.shacl_report import (
     validate_fast,
     validate_reference,
 )
-from server.pipeline.shacl_sparql import COMPONENTS, SH, UnsupportedShape, compile_shapes
+from medkg.pipeline.shacl_sparql import COMPONENTS, SH, UnsupportedShape, compile_shapes
+from rdflib import RDF, Graph, Literal, URIRef
 
 EXAMPLES = Path(__file__).parent / "shapes"
 SHAPES = load_shapes()

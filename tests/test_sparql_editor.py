@@ -7,17 +7,18 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from sparql_support import ROOT, running_server, write_build
+from medkg.assets import SPARQL_EXAMPLES_DIR, STATIC_DIR
+from sparql_support import running_server, write_build
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-EXAMPLES = sorted((ROOT / "server" / "sparql" / "examples").glob("*.rq"))
+EXAMPLES = sorted(SPARQL_EXAMPLES_DIR.glob("*.rq"))
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not (ROOT / "server" / "static" / "vendor" / "yasgui" / "yasgui.min.js").is_file():
+    if not (STATIC_DIR / "vendor" / "yasgui" / "yasgui.min.js").is_file():
         pytest.fail("the editor's files are missing: run scripts/setup (npm ci, then scripts/vendor-static)")
     if not Path(CHROMIUM).is_file():
         pytest.fail(f"{CHROMIUM} is missing: run scripts/setup (Debian package chromium)")

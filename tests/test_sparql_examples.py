@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from medkg.app import create_app
+from medkg.assets import SPARQL_EXAMPLES_DIR
+from medkg.pipeline.build import build
+from medkg.sparql.views import EXTENSION
 
-from server.app import create_app
-from server.pipeline.build import build
-from server.sparql.views import EXTENSION
-
-EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "server" / "sparql" / "examples").glob("*.rq"))
+EXAMPLES = sorted(SPARQL_EXAMPLES_DIR.glob("*.rq"))
 
 
 @pytest.fixture(scope="module")

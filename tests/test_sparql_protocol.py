@@ -13,13 +13,13 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from medkg.app import create_app
+from medkg.assets import SPARQL_EXAMPLES_DIR
+from medkg.sparql.protocol import uses_service
+from medkg.sparql.views import EXTENSION
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from sparql_support import BASE, PSO, write_build
-
-from server.app import create_app
-from server.sparql.protocol import uses_service
-from server.sparql.views import EXTENSION
 
 # rdflib and SPARQLWrapper warn about rdflib's own deprecated internals when parsing; not ours to fix.
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -28,7 +28,7 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 SRX = "{http://www.w3.org/2005/sparql-results#}"
 LABELS = f"SELECT ?label WHERE {{ <{PSO}> skos:prefLabel|skos:altLabel ?label }} ORDER BY ?label"
-EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "server" / "sparql" / "examples").glob("*.rq"))
+EXAMPLES = sorted(SPARQL_EXAMPLES_DIR.glob("*.rq"))
 MAX_ROWS = 20
 
 
@@ -407,7 +407,7 @@ def test_example_queries_run(client: FlaskClient, example: Path) -> None:
 
 
 def test_serve_refuses_a_folder_that_is_not_a_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from server.cli import main
+    from medkg.cli import main
 
     assert main(["serve", str(tmp_path)]) == 2
     assert "not a build folder" in capsys.readouterr().err

@@ -13,10 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from medkg.sparql.execute import Job
+from medkg.sparql.executor import QueryPool
 from sparql_support import BASE, running_server, write_build
-
-from server.sparql.execute import Job
-from server.sparql.executor import QueryPool
 
 TIMEOUT = 2.0
 # Six unconstrained patterns over ~50 triples: ~10^10 combinations, far beyond the time limit.
@@ -55,7 +54,7 @@ def executor_pids(build: Path) -> set[int]:
             cmdline = (proc / "cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        if b"server.sparql.child" in cmdline and str(build).encode() in cmdline:
+        if b"medkg.sparql.child" in cmdline and str(build).encode() in cmdline:
             found.add(int(proc.name))
     return found
 

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 from conftest import shared_path
+from medkg.pipeline.context import BuildContext
+from medkg.pipeline.iris import MEDKG, IRIs
 from rdflib import DCTERMS, RDF, SKOS, Literal
 from regulatory_helpers import SEED, build, concept_by_label
-
-from server.pipeline.context import BuildContext
-from server.pipeline.iris import MEDKG, IRIs
 
 IRI = IRIs()
 TERM = re.compile(r"the term “([^”]+)”[^.“”]{0,60}?\s+means\b", re.IGNORECASE)

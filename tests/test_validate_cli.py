@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from medkg.cli import main
 from rdflib import Graph
-
-from server.cli import main
 
 EXAMPLES = Path(__file__).parent / "shapes"
 FORMATS = {"base.ttl": "turtle", "base.nt": "nt", "base.jsonld": "json-ld", "base.rdf": "xml"}

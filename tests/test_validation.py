@@ -7,16 +7,15 @@ from pathlib import Path
 
 import pytest
 from conftest import shared_path
+from medkg.pipeline.build import EXIT_DATA, EXIT_OK, BuildResult, build, exit_code, write_build
+from medkg.pipeline.context import BuildContext
+from medkg.pipeline.diagnostics import SourceLocation
+from medkg.pipeline.export import serialize
+from medkg.pipeline.iris import IRIs
+from medkg.pipeline.shacl_report import load_ontology, load_shapes, validate
+from medkg.pipeline.shacl_sparql import SH
+from medkg.pipeline.steps import OutputOptions, output_steps
 from rdflib import Graph, URIRef
-
-from server.pipeline.build import EXIT_DATA, EXIT_OK, BuildResult, build, exit_code, write_build
-from server.pipeline.context import BuildContext
-from server.pipeline.diagnostics import SourceLocation
-from server.pipeline.export import serialize
-from server.pipeline.iris import IRIs
-from server.pipeline.shacl_report import load_ontology, load_shapes, validate
-from server.pipeline.shacl_sparql import SH
-from server.pipeline.steps import OutputOptions, output_steps
 
 EXAMPLES = Path(__file__).parent / "shapes"
 EX = "https://example.org/"

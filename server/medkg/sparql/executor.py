@@ -5,7 +5,7 @@ of the build; when the time limit passes the child is killed (SIGKILL really sto
 is started. Children have no network (a private network namespace where the kernel allows it: defense in depth
 behind the SERVICE check), a memory cap, and die with their parent.
 
-A child runs ``python -m server.sparql.child FD FOLDER BASE MEMORY_MB``; jobs and replies travel pickled over
+A child runs ``python -m medkg.sparql.child FD FOLDER BASE MEMORY_MB``; jobs and replies travel pickled over
 the socket FD.
 """
 
@@ -31,7 +31,7 @@ class Executor:
 
     def __init__(self, folder: Path, base: str, memory_mb: int) -> None:
         ours, theirs = socket.socketpair()
-        args = [sys.executable, "-m", "server.sparql.child", str(theirs.fileno()), str(folder), base,
+        args = [sys.executable, "-m", "medkg.sparql.child", str(theirs.fileno()), str(folder), base,
                 str(memory_mb)]
         self.process = subprocess.Popen(args, pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
         theirs.close()

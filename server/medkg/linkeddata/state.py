@@ -12,15 +12,13 @@ from pathlib import Path
 
 from rdflib import DCTERMS, OWL, RDFS, SKOS, Graph, Literal, URIRef
 
+from ..assets import ONTOLOGY_FILE, SHAPES_DIR
 from ..pipeline.context import PREFIXES, new_graph
 from ..pipeline.iris import MEDKG, ONTOLOGY_IRI, SHAPES_IRI
 from ..store import Dataset
 from .search import SearchIndex, build_index
 from .terms import PathMap, triples
 
-ROOT = Path(__file__).resolve().parents[2]
-ONTOLOGY_FILE = ROOT / "ontology" / "medkg.ttl"
-SHAPES_DIR = ROOT / "shapes"
 LABEL_PROPERTIES = (SKOS.prefLabel, MEDKG.citationLabel, RDFS.label, DCTERMS.title)
 EXTENSION = "medkg-linkeddata"
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 
+from ..assets import SPARQL_EXAMPLES_DIR
 from ..conneg import negotiate
 from ..pipeline.export import serialize
 from .description import class_counts, describe
@@ -14,7 +15,6 @@ from .state import EXTENSION, SparqlState
 from .wsgi import plain
 
 PATH = "/sparql"
-EXAMPLES = Path(__file__).parent / "examples"
 bp = Blueprint("sparql", __name__)
 DESCRIPTION_TYPES = {"text/turtle": "ttl", "text/html": "html", "application/rdf+xml": "rdfxml",
                      "application/n-triples": "nt", "application/ld+json": "jsonld"}
@@ -53,7 +53,7 @@ def service_description() -> ResponseReturnValue:
 def examples() -> list[dict[str, str]]:
     """The example queries: each ``.rq`` file's first line is ``# title``."""
     found = []
-    for path in sorted(EXAMPLES.glob("*.rq")):
+    for path in sorted(SPARQL_EXAMPLES_DIR.glob("*.rq")):
         text = path.read_text(encoding="utf-8")
         title = text.splitlines()[0].lstrip("# ").strip()
         found.append({"name": path.stem, "title": title, "query": text})

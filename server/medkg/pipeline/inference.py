@@ -28,11 +28,11 @@ import owlrl
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from ..assets import ONTOLOGY_FILE, SKOS_AXIOMS_FILE
 from .context import BuildContext, Triple
 from .steps import OutputOptions
 
-ROOT = Path(__file__).resolve().parents[2]
-SCHEMA_FILES = (ROOT / "ontology" / "medkg.ttl", ROOT / "ontology" / "skos-axioms.ttl")
+SCHEMA_FILES = (ONTOLOGY_FILE, SKOS_AXIOMS_FILE)
 BUILTIN_NAMESPACES = (str(RDF), str(RDFS), str(OWL), str(XSD))
 REASONERS = ("fast", "owlrl")
 

@@ -10,12 +10,9 @@ import pyshacl
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from ..assets import ONTOLOGY_FILE, SHAPES_DIR
 from .context import new_graph
 from .shacl_sparql import SH, Result, compile_shapes, load_files, load_store, render_path, run_checks
-
-ROOT = Path(__file__).resolve().parents[2]
-SHAPES_DIR = ROOT / "shapes"
-ONTOLOGY_FILE = ROOT / "ontology" / "medkg.ttl"
 
 ResultKey = tuple[Node, str | None, Node | None, Node, Node]
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..assets import SHIPPED_DATA
 from . import inputs
 from .context import BuildContext
 from .diagnostics import Diagnostic, SourceLocation
@@ -27,7 +28,6 @@ EXIT_OK = 0
 EXIT_DATA = 1  # validation violations, or any warning under --strict
 EXIT_INPUT = 2  # bad input or usage: the good records are still built and written
 
-SHIPPED_DATA = Path(__file__).resolve().parents[2] / "data"
 
 Progress = Callable[[str], None]
 

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import settings
+from .assets import STATIC_DIR
 from .pipeline.build import EXIT_INPUT, EXIT_OK
 
 if TYPE_CHECKING:
     from flask import Flask
 
-STATIC = Path(__file__).parent / "static"
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -62,9 +62,9 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
 
     print(f"medkg: serving {os.environ['MEDKG_BUILD_DIR']} at http://{host}:{port}/ "
           f"(SPARQL at /sparql; {workers} worker(s) x {threads} thread(s))", file=sys.stderr)
-    Granian("server.serve:wsgi", address=host, port=port, interface=Interfaces.WSGI, workers=workers,
+    Granian("medkg.serve:wsgi", address=host, port=port, interface=Interfaces.WSGI, workers=workers,
             blocking_threads=threads, factory=True, respawn_failed_workers=True, log_access=False,
-            static_path_route=["/static"], static_path_mount=[STATIC]).serve()
+            static_path_route=["/static"], static_path_mount=[STATIC_DIR]).serve()
 
 
 def wsgi() -> Flask:
