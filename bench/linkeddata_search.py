@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from medkg.app import create_app  # noqa: E402
-from medkg.linkeddata.state import EXTENSION, Site  # noqa: E402
+from medkg.extensions import SITE  # noqa: E402
+from medkg.linkeddata.site import Site  # noqa: E402
 from medkg.pipeline.build import build  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
@@ -73,7 +74,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.build or make_build(Path(tmp))
         app = create_app({"BUILD_DIR": str(folder)})
-        site: Site = app.extensions[EXTENSION]
+        site: Site = app.extensions[SITE]
         report(app, site, args.runs)
 
 

@@ -207,8 +207,8 @@ def measure(chosen: list[Server], kinds: dict[str, list[str]], args: argparse.Na
 def executor_overhead(folder: Path, kinds: dict[str, list[str]], repeat: int = 50) -> dict[str, dict[str, float]]:
     """Median ms per query run in-process vs. through a query process (the time limit's price), sequentially."""
     sys.path.insert(0, str(ROOT))
-    from medkg.sparql.execute import Job, execute
     from medkg.sparql.executor import QueryPool
+    from medkg.sparql.jobs import Job, execute
     from medkg.store import load_dataset
 
     dataset = load_dataset(folder, union_default=True)

@@ -8,7 +8,8 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Flask
 from medkg.app import create_app
-from medkg.linkeddata.state import EXTENSION, Site
+from medkg.extensions import SITE
+from medkg.linkeddata.site import Site
 from medkg.pipeline.iris import ONTOLOGY_IRI, SHAPES_IRI
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "linkeddata"
@@ -24,7 +25,7 @@ def make_app(folder: Path = FIXTURE, **config: Any) -> Flask:
 
 
 def site_of(app: Flask) -> Site:
-    site: Site = app.extensions[EXTENSION]
+    site: Site = app.extensions[SITE]
     return site
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 from medkg.pipeline.context import BuildContext
-from medkg.pipeline.formats import InputFile
 from medkg.pipeline.iris import MEDKG, IRIs
 from medkg.pipeline.sources import cfr_print
 from medkg.pipeline.sources.cfr_print import Vocabulary, join_line
+from medkg.pipeline.sources.registry import InputFile
 from rdflib import DCTERMS, RDF, RDFS, SKOS, Literal, URIRef, namespace
 from regulatory_helpers import SEED, build, concept_by_label
 

@@ -121,8 +121,8 @@ def test_printed_and_ecfr_text_merge_on_the_same_provisions(folder: Path) -> Non
 
 
 def test_formats_are_detected_from_content(folder: Path) -> None:
-    from medkg.pipeline.formats import InputFile, detect_format
     from medkg.pipeline.sources import load_formats
+    from medkg.pipeline.sources.registry import InputFile, detect_format
 
     load_formats()
     chunk = shared_path("data", "uscode-title42-partC", "chunck-7538.md")

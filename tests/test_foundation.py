@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 from medkg import settings
 from medkg.conneg import negotiate
-from medkg.pipeline.build import EXIT_INPUT, exit_code, replace_dir, write_build, write_text
+from medkg.pipeline.build import EXIT_INPUT, exit_code, replace_dir, write_build
 from medkg.pipeline.context import BuildContext
 from medkg.pipeline.diagnostics import SourceLocation
 from medkg.pipeline.iris import IRIs, normalize_base, slugify
 from medkg.pipeline.labels import normalize_label
+from medkg.pipeline.output import write_text
 from medkg.pipeline.steps import OutputOptions
 
 RDF_TYPES = ["text/html", "text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples"]

@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from linkeddata_helpers import FIXTURE, PSO, PSO_PATH, REG_PSO, make_app, site_of
+from medkg.extensions import VOID_HOOKS
 from medkg.linkeddata import dump_links
 from medkg.pipeline.context import VOID
 from medkg.pipeline.export import jsonld_context
@@ -95,7 +96,7 @@ def test_dumps_round_trip_to_the_build(client: FlaskClient, which: str, suffix: 
 
 def test_the_dumps_are_advertised_in_void(app: Flask, client: FlaskClient) -> None:
     graph, dataset_iri = Graph(), URIRef("http://localhost/sparql#dataset")
-    for hook in app.extensions["medkg.void"]:
+    for hook in app.extensions[VOID_HOOKS]:
         hook(graph, dataset_iri, "http://localhost/")
     dumps = {str(o) for o in graph.objects(dataset_iri, VOID.dataDump)}
     assert "http://localhost/dumps/medkg-all.ttl" in dumps and "http://localhost/def" in dumps

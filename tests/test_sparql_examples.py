@@ -9,8 +9,8 @@ import pytest
 from flask.testing import FlaskClient
 from medkg.app import create_app
 from medkg.assets import SPARQL_EXAMPLES_DIR
+from medkg.extensions import SPARQL
 from medkg.pipeline.build import build
-from medkg.sparql.views import EXTENSION
 
 EXAMPLES = sorted(SPARQL_EXAMPLES_DIR.glob("*.rq"))
 
@@ -22,7 +22,7 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
     assert result.written, [str(d) for d in result.diagnostics]
     app = create_app({"BUILD_DIR": str(out), "TESTING": True})
     yield app.test_client()
-    app.extensions[EXTENSION].close()
+    app.extensions[SPARQL].close()
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)

@@ -15,8 +15,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from medkg.app import create_app
 from medkg.assets import SPARQL_EXAMPLES_DIR
+from medkg.extensions import SPARQL, VOID_HOOKS
 from medkg.sparql.protocol import uses_service
-from medkg.sparql.views import EXTENSION
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from sparql_support import BASE, PSO, write_build
@@ -38,7 +38,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     app = create_app({"BUILD_DIR": str(folder), "TESTING": True, "MAX_RESULT_ROWS": MAX_ROWS,
                       "MAX_QUERY_LENGTH": 3000, "QUERY_PROCESSES": 1})
     yield app
-    app.extensions[EXTENSION].close()
+    app.extensions[SPARQL].close()
 
 
 def select(client: FlaskClient, query: str, **params: Any) -> list[dict[str, Any]]:
@@ -375,7 +375,7 @@ def test_service_description(client: FlaskClient, accept: str, rdflib_format: st
 
 def test_void_hooks_extend_the_description(app: Flask, client: FlaskClient) -> None:
     marker = URIRef("https://example.org/dump.nt")
-    hooks = app.extensions["medkg.void"]
+    hooks = app.extensions[VOID_HOOKS]
     hooks.append(lambda graph, data, root: graph.add((data, VOID.dataDump, marker)))
     try:
         graph = Graph().parse(data=client.get("/sparql", headers={"Accept": "text/turtle"}).data, format="turtle")

@@ -13,8 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from medkg.sparql.execute import Job
 from medkg.sparql.executor import QueryPool
+from medkg.sparql.jobs import Job
 from sparql_support import BASE, running_server, write_build
 
 TIMEOUT = 2.0

@@ -1,4 +1,4 @@
-"""The Flask application factory. Nothing happens at import; state lives in ``app.extensions["medkg"]``."""
+"""The Flask application factory. Nothing at import; state lives in ``app.extensions`` (see ``extensions``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import settings
+from . import extensions, settings
 from .store import load_dataset
 
 
@@ -15,7 +15,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(settings.resolve(test_config))
     app.config.update({k: v for k, v in (test_config or {}).items() if k not in app.config})
-    app.extensions["medkg"] = load_dataset(Path(app.config["BUILD_DIR"]), app.config["BASE"])
+    app.extensions[extensions.DATASET] = load_dataset(Path(app.config["BUILD_DIR"]), app.config["BASE"])
     register_blueprints(app)
     return app
 

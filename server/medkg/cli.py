@@ -59,9 +59,8 @@ def _configure_export(p: argparse.ArgumentParser) -> None:
 
 
 def _run_export(args: argparse.Namespace) -> int:
-    from .pipeline.build import write_text
     from .pipeline.export import serialize
-    from .pipeline.output import load_graph
+    from .pipeline.output import load_graph, write_text
 
     text = serialize(load_graph(args.dir, args.graph), args.format)
     if args.output is None:

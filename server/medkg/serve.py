@@ -70,8 +70,8 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
 def wsgi() -> Flask:
     """The app of one server worker, from the environment's settings; starts its query processes at once."""
     from .app import create_app
-    from .sparql.state import EXTENSION
+    from .extensions import SPARQL
 
     app = create_app()
-    app.extensions[EXTENSION].pool()
+    app.extensions[SPARQL].pool()
     return app

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 
+from . import extensions
 from .settings import SETTINGS
 
 bp = Blueprint("system", __name__, url_prefix="/-")
@@ -12,7 +13,7 @@ bp = Blueprint("system", __name__, url_prefix="/-")
 
 @bp.get("/health")
 def health() -> ResponseReturnValue:
-    dataset = current_app.extensions["medkg"]
+    dataset = current_app.extensions[extensions.DATASET]
     return jsonify(status="ok", triples=len(dataset.store), built=dataset.manifest.get("built"))
 
 
@@ -24,4 +25,4 @@ def settings_page() -> ResponseReturnValue:
 
 @bp.get("/build")
 def build_page() -> ResponseReturnValue:
-    return jsonify(current_app.extensions["medkg"].manifest)
+    return jsonify(current_app.extensions[extensions.DATASET].manifest)

@@ -5,21 +5,22 @@ from __future__ import annotations
 from flask import Flask
 from rdflib import Graph, URIRef
 
+from .. import extensions
 from ..pipeline.context import VOID
 from ..store import Dataset
 from .dumps import dump_links
-from .state import EXTENSION, load_site
+from .site import load_site
 
 
 def register(app: Flask) -> None:
     """Precompute the site's indexes for the loaded build, then mount its blueprints."""
     from . import dumps, views
 
-    dataset: Dataset = app.extensions["medkg"]
-    app.extensions[EXTENSION] = load_site(dataset, int(app.config.get("CACHE_SIZE") or 0))
+    dataset: Dataset = app.extensions[extensions.DATASET]
+    app.extensions[extensions.SITE] = load_site(dataset, int(app.config.get("CACHE_SIZE") or 0))
     app.register_blueprint(dumps.bp)
     app.register_blueprint(views.bp)
-    app.extensions.setdefault("medkg.void", []).append(lambda g, d, root: advertise_dumps(dataset, g, d, root))
+    app.extensions.setdefault(extensions.VOID_HOOKS, []).append(lambda g, d, root: advertise_dumps(dataset, g, d, root))
 
 
 def advertise_dumps(dataset: Dataset, graph: Graph, void_dataset: URIRef, root_url: str) -> None:

@@ -14,7 +14,7 @@ from rdflib import SH, Graph, URIRef
 
 from ..pipeline.context import new_graph
 from ..pipeline.export import serialize
-from .state import LABEL_PROPERTIES, Site
+from .site import LABEL_PROPERTIES, Site
 from .terms import triples
 
 

@@ -8,7 +8,7 @@ from flask.typing import ResponseReturnValue
 from ..pipeline.export import serialize
 from ..pipeline.output import load_graph
 from ..store import Dataset
-from .http import add_validators, current_site
+from .caching import add_validators, current_site
 
 bp = Blueprint("dumps", __name__, url_prefix="/dumps")
 

@@ -9,7 +9,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from .documents import Description, describe
-from .state import Site
+from .site import Site
 from .terms import triples
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from rdflib import SKOS, URIRef
 
 from .facts import Value, value
-from .state import Site
+from .site import Site
 from .terms import triples
 
 MAX_NODES = 5000  # a page, not a dump: stop growing the tree past this many rows

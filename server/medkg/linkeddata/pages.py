@@ -12,7 +12,7 @@ from .documents import RDF_DOC_FORMATS
 from .facts import Facts, Value, value
 from .hierarchy import scheme_tree
 from .search import RANK_NAMES, Hit
-from .state import Site
+from .site import Site
 from .svg import neighbourhood
 from .terms import triples
 

@@ -16,7 +16,7 @@ from rdflib import RDF, SKOS, Literal, URIRef
 from .terms import triples
 
 if TYPE_CHECKING:
-    from .state import Site
+    from .site import Site
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _ACRONYM = re.compile(r"\(([A-Za-z][A-Za-z0-9&/.-]{1,11})\)")

@@ -11,10 +11,10 @@ from werkzeug.wrappers import Response as BaseResponse
 from ..conneg import negotiate
 from ..pipeline.export import jsonld_context
 from . import pages
+from .caching import add_validators, current_site
 from .documents import BY_SUFFIX, DOC_FORMATS, DocFormat, describe, exists, not_found_document, render
-from .http import add_validators, current_site
 from .search import Hit
-from .state import Site
+from .site import Site
 
 bp = Blueprint("linkeddata", __name__)
 

@@ -18,9 +18,10 @@ from . import inputs
 from .context import BuildContext
 from .diagnostics import Diagnostic, SourceLocation
 from .export import serialize
-from .formats import FORMATS, InputFile, SourceFormat, detect_format
 from .iris import DEFAULT_BASE, IRIs
+from .output import write_text
 from .sources import load_formats
+from .sources.registry import FORMATS, InputFile, SourceFormat, detect_format
 from .steps import OutputOptions, link_steps, output_steps
 
 # Exit codes (documented in the README): scripts rely on them.
@@ -149,15 +150,6 @@ def write_report(ctx: BuildContext, folder: Path) -> None:
     counts = {sev: len(ctx.diagnostics.of(sev)) for sev in ("error", "warning", "info")}
     summary = f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} note(s)"
     write_text(folder / "report.txt", "\n".join([*lines, summary]) + "\n")
-
-
-def write_text(path: Path, text: str) -> None:
-    """Write to a temporary file in the same folder, then rename: readers never see half a file."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
-    os.chmod(tmp, 0o644)  # mkstemp makes it private; outputs are meant to be read
-    os.replace(tmp, path)
 
 
 def replace_dir(new: Path, out: Path) -> None:

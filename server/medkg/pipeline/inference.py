@@ -30,7 +30,7 @@ from rdflib.term import Node
 
 from ..assets import ONTOLOGY_FILE, SKOS_AXIOMS_FILE
 from .context import BuildContext, Triple
-from .steps import OutputOptions
+from .output import OutputOptions, write_text
 
 SCHEMA_FILES = (ONTOLOGY_FILE, SKOS_AXIOMS_FILE)
 BUILTIN_NAMESPACES = (str(RDF), str(RDFS), str(OWL), str(XSD))
@@ -254,8 +254,6 @@ def paused_gc() -> Iterator[None]:
 
 def infer_step(ctx: BuildContext, folder: Path, options: OutputOptions) -> None:
     """Output step: write ``inferred.ttl`` beside ``graph.ttl`` (the asserted graph itself is not touched)."""
-    from .build import write_text
-
     with paused_gc():
         inferred = infer(ctx.graph, load_schema(), options.reasoner)
         write_text(folder / "inferred.ttl", ntriples_turtle(inferred))

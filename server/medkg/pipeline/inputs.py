@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .diagnostics import Diagnostics, InputError, SourceLocation
-from .formats import InputFile
+from .sources.registry import InputFile
 
 IGNORED_NAMES = {"LICENSE", "LICENSE.txt", "LICENSE.md", "README.md", "SOURCES.md"}
 

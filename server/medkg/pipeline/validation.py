@@ -22,9 +22,9 @@ from .context import BuildContext
 from .diagnostics import Diagnostics, Severity, SourceLocation
 from .inference import ntriples_turtle, paused_gc
 from .iris import MEDKG
+from .output import OutputOptions, write_text
 from .shacl_report import load_ontology, load_shapes, report_graph, validate
 from .shacl_sparql import SH, Result
-from .steps import OutputOptions
 
 SEVERITIES: dict[Node, Severity] = {SH.Violation: "error", SH.Warning: "warning", SH.Info: "info"}
 _LABELS = (SKOS.prefLabel, MEDKG.citationLabel, RDFS.label, DCTERMS.title)
@@ -131,8 +131,6 @@ def add_diagnostics(found: list[Entry], diagnostics: Diagnostics) -> None:
 
 
 def write_reports(found: list[Entry], shapes: Graph, folder: Path) -> None:
-    from .build import write_text
-
     # sorted N-Triples lines (valid Turtle): stable without canonicalizing blank nodes, whose ids are digests
     write_text(folder / "validation.ttl", ntriples_turtle(report_graph([e.result for e in found], shapes)))
     write_text(folder / "validation.txt", report_text(found))

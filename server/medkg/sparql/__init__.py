@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from flask import Flask
 
-from .state import EXTENSION, SparqlState
-from .views import PATH, bp
+from .. import extensions
+from .service import PATH, bp
+from .state import SparqlState
 from .wsgi import QueryHandler
 
 
 def register(app: Flask) -> None:
     """Mount the service description and editor, and put the query path in front of the whole app."""
-    state = SparqlState.from_config(app.extensions["medkg"], app.config)
-    app.extensions[EXTENSION] = state
-    app.extensions.setdefault("medkg.void", [])
+    state = SparqlState.from_config(app.extensions[extensions.DATASET], app.config)
+    app.extensions[extensions.SPARQL] = state
+    app.extensions.setdefault(extensions.VOID_HOOKS, [])
     app.register_blueprint(bp)
     app.wsgi_app = QueryHandler(app.wsgi_app, PATH, state)  # type: ignore[method-assign]
 

@@ -1,7 +1,7 @@
 """The service description (SPARQL 1.1 Service Description) and the VoID description of the dataset.
 
 Other parts of the site add to the VoID description (e.g. ``void:dataDump`` links) by appending a function
-``(graph, dataset_iri, root_url) -> None`` to ``app.extensions["medkg.void"]``; each is called when the
+``(graph, dataset_iri, root_url) -> None`` to ``app.extensions[extensions.VOID_HOOKS]``; each is called when the
 description is made.
 """
 
@@ -17,7 +17,7 @@ from rdflib.namespace import DCTERMS
 from ..pipeline.context import PROV, VOID, new_graph
 from ..pipeline.iris import MEDKG
 from ..store import Dataset
-from .formats import GRAPH, TABULAR
+from .negotiation import GRAPH, TABULAR
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")

@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from .execute import Job, Reply
+from .jobs import Job, Reply
 
 
 class Executor:

@@ -9,7 +9,7 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Request
 
-from .execute import Job
+from .jobs import Job
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"

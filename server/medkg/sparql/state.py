@@ -13,8 +13,6 @@ from .cache import AnswerCache
 from .executor import QueryPool
 from .protocol import Limits
 
-EXTENSION = "medkg.sparql"
-
 
 @dataclass
 class SparqlState:

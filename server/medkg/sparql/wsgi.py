@@ -14,9 +14,9 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from .execute import Job, Reply
 from .executor import ExecutorDied, QueryTimeout
-from .formats import GRAPH, TABULAR, acceptable
+from .jobs import Job, Reply
+from .negotiation import GRAPH, TABULAR, acceptable
 from .protocol import ProtocolError, parse_request
 from .state import SparqlState
 

@@ -14,9 +14,9 @@ from rdflib import DCTERMS, OWL, RDF, SKOS, Literal, URIRef
 
 from ..context import BuildContext
 from ..diagnostics import SourceLocation
-from ..formats import InputFile
 from ..iris import MEDKG
 from ..labels import normalize_label
+from ..sources.registry import InputFile
 from . import citations
 from .definitions import Definition, concept_iri, emit_definition, qualify_definitions, split_term
 from .history import emit_citation, emit_history, find_citations

@@ -1,4 +1,4 @@
-"""Input formats. Importing a module here registers its format in ``formats.FORMATS``; order is detection order."""
+"""Input formats. Importing a module here registers its format in ``registry.FORMATS``; order is detection order."""
 
 from __future__ import annotations
 

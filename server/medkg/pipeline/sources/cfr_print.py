@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 
 from ..context import BuildContext
 from ..diagnostics import SourceLocation
-from ..formats import InputFile, SourceFormat, register
 from ..regulatory.definitions import Definition
 from ..regulatory.document import Section, emit_definitions, emit_editorial, emit_scheme, emit_section
 from ..regulatory.provisions import Ref, cfr_section, emit_text
 from ..regulatory.structure import CFR_ORDER, DESIGNATOR, Unit, build_tree, split_designators
+from .registry import InputFile, SourceFormat, register
 
 TITLE = "42"
 SCHEME = "42-cfr-422"

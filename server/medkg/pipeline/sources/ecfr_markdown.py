@@ -17,11 +17,11 @@ from collections.abc import Sequence
 
 from ..context import BuildContext
 from ..diagnostics import SourceLocation
-from ..formats import InputFile, SourceFormat, register
 from ..labels import normalize_label
 from ..regulatory.document import Section, emit_files, emit_scheme
 from ..regulatory.provisions import Ref, cfr_section, emit
 from ..regulatory.structure import CFR_ORDER, Unit, build_tree, split_designators
+from .registry import InputFile, SourceFormat, register
 
 SCHEME = "42-cfr-422"
 _HEADING = re.compile(r"^#{1,6}\s*§\s*(\d+)\.(\d+)\s+(.*?)\s*#*\s*$")

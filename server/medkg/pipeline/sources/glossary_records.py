@@ -17,10 +17,10 @@ from rdflib import DCTERMS, OWL, SKOS, Literal, URIRef
 
 from ..context import BuildContext
 from ..diagnostics import Diagnostics, SourceLocation
-from ..formats import InputFile, SourceFormat, register
 from ..iris import MEDKG, slugify
 from . import record_pages as pages
 from .glossary_common import SchemeInfo, add_collection, add_concept, add_scheme, is_url, labels_for, license_iri
+from .registry import InputFile, SourceFormat, register
 
 KEYS = ("term", "normalized_term", "category", "alias", "definition", "related_term", "source_url", "publisher",
         "license")

@@ -19,10 +19,10 @@ from rdflib import DCTERMS, SKOS, XSD, Literal, URIRef
 
 from ..context import BuildContext
 from ..diagnostics import Diagnostics, SourceLocation
-from ..formats import InputFile, SourceFormat, register
 from ..iris import MEDKG, slugify
 from .glossary_common import LICENSES, SchemeInfo, add_collection, add_concept, add_scheme, labels_for, license_iri
 from .markdown_text import links, plain_text
+from .registry import InputFile, SourceFormat, register
 
 SCHEME = "healthcare-gov-glossary"
 PUBLISHER = "Centers for Medicare & Medicaid Services"

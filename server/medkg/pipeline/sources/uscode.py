@@ -14,11 +14,11 @@ from collections.abc import Sequence
 
 from ..context import BuildContext
 from ..diagnostics import SourceLocation
-from ..formats import InputFile, SourceFormat, register
 from ..regulatory.citations import normalize
 from ..regulatory.document import Section, emit_files, emit_scheme
 from ..regulatory.provisions import Ref, emit_text
 from ..regulatory.structure import USC_ORDER, Unit, build_tree, split_designators
+from .registry import InputFile, SourceFormat, register
 
 SCHEME = "42-usc-part-c"
 _TITLE = re.compile(r"^#\s*Title\s+(\d+)\s*[—–-]", re.M)

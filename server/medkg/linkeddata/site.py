@@ -20,7 +20,6 @@ from .search import SearchIndex, build_index
 from .terms import PathMap, triples
 
 LABEL_PROPERTIES = (SKOS.prefLabel, MEDKG.citationLabel, RDFS.label, DCTERMS.title)
-EXTENSION = "medkg-linkeddata"
 
 
 class DocumentCache:

@@ -7,22 +7,23 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 
+from .. import extensions
 from ..assets import SPARQL_EXAMPLES_DIR
 from ..conneg import negotiate
 from ..pipeline.export import serialize
 from .description import class_counts, describe
-from .state import EXTENSION, SparqlState
+from .state import SparqlState
 from .wsgi import plain
 
 PATH = "/sparql"
 bp = Blueprint("sparql", __name__)
 DESCRIPTION_TYPES = {"text/turtle": "ttl", "text/html": "html", "application/rdf+xml": "rdfxml",
                      "application/n-triples": "nt", "application/ld+json": "jsonld"}
-__all__ = ["EXTENSION", "PATH", "bp"]
+__all__ = ["PATH", "bp"]
 
 
 def state() -> SparqlState:
-    found: SparqlState = current_app.extensions[EXTENSION]
+    found: SparqlState = current_app.extensions[extensions.SPARQL]
     return found
 
 
@@ -44,7 +45,7 @@ def service_description() -> ResponseReturnValue:
         current.counts = class_counts(current.dataset)
     endpoint_url = request.url_root.rstrip("/") + PATH
     graph = describe(current.dataset, current.counts, endpoint_url, request.url_root,
-                     current_app.extensions.get("medkg.void", []))
+                     current_app.extensions.get(extensions.VOID_HOOKS, []))
     response = Response(serialize(graph, DESCRIPTION_TYPES[chosen]), content_type=chosen)
     response.vary.add("Accept")
     return response

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .context import BuildContext
+from ..context import BuildContext
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ import hashlib
 
 from flask import Request, Response, current_app, request
 
-from .state import EXTENSION, Site
+from .. import extensions
+from .site import Site
 
 COMPRESSIBLE = ("text/", "application/ld+json", "application/json", "application/rdf+xml", "application/n-triples",
                 "application/trig", "application/n-quads", "image/svg+xml", "application/javascript")
@@ -53,7 +54,7 @@ def _wants_gzip(request: Request, response: Response) -> bool:
 
 def current_site() -> Site:
     """The linked-data state of the app serving this request (built once per build at start)."""
-    found: Site = current_app.extensions[EXTENSION]
+    found: Site = current_app.extensions[extensions.SITE]
     return found
 
 

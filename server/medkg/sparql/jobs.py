@@ -10,7 +10,7 @@ import pyoxigraph as ox
 
 from ..pipeline.context import PREFIXES
 from ..store import Dataset
-from .formats import NotAcceptable, ResultFormat, UnknownFormat, choose
+from .negotiation import NotAcceptable, ResultFormat, UnknownFormat, choose
 from .results import SELECT_SERIALIZERS, serialize_boolean, serialize_triples
 
 # Predeclared for every query (a query's own PREFIX lines win); pyoxigraph takes them beside the text, so the

@@ -1,0 +1,8 @@
+"""The keys under which the app keeps its per-build state in ``app.extensions`` (one place, one spelling)."""
+
+from __future__ import annotations
+
+DATASET = "medkg.dataset"  # store.Dataset: the loaded build
+SITE = "medkg.site"  # linkeddata.site.Site: labels, ontology, shapes, search index, caches
+SPARQL = "medkg.sparql"  # sparql.state.SparqlState: answer cache, limits, query processes
+VOID_HOOKS = "medkg.void"  # list of functions adding to the VoID description (see sparql.description)
