@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -15,7 +19,7 @@ from pathlib import Path
 import pytest
 from medkg.sparql.executor import QueryPool
 from medkg.sparql.jobs import Job
-from sparql_support import BASE, running_server, write_build
+from sparql_support import BASE, free_port, running_server, wait_until_up, write_build
 
 TIMEOUT = 2.0
 # Six unconstrained patterns over ~50 triples: ~10^10 combinations, far beyond the time limit.
@@ -137,6 +141,10 @@ class Listener:
     "select * {{ service silent <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}",
     "SELECT * {{ ?x ?y ?z OPTIONAL {{ SeRvIcE\n<http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }} }}",
     "ASK {{ BIND(<http://127.0.0.1:{port}/> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
+    # issue 14 #10/#11: hidden behind an escaped name, spelled with a code point escape, or an unbound variable
+    "SELECT * {{ BIND(dct:a\\#b AS ?x) SERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}",
+    "SELECT * {{ \\u0053ERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}",
+    "SELECT * {{ SERVICE ?e {{ ?s ?p ?o }} }} # {port}",
 ])
 def test_service_makes_no_outbound_request(server: str, template: str) -> None:
     listener = Listener()
@@ -153,6 +161,23 @@ def test_server_survives_malformed_requests(server: str) -> None:
     for query in ("SELECT", "ASK {", "\x00\x01", "SELECT * { ?s ?p ?o } LIMIT -1", "}" * 5000):
         status, body = get(server, query)
         assert status in (400, 413) and b"Traceback" not in body
+    assert get(server, QUICK)[0] == 200
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ("SELECT * " + "{" * 9000 + "?s ?p ?o" + "}" * 9000, b"levels deep; the limit is"),  # issue 14 #11
+    ("ASK { FILTER(" + "(" * 9000 + "1" + ")" * 9000 + ") }", b"levels deep; the limit is"),
+    # parentheses an IRI-shaped text hides from the nesting check still reach the engine: it must not crash
+    ("ASK { ?s ?p ?o FILTER(?o<" + "(" * 9000 + "1" + ")" * 9000 + ">0) }", None),
+])
+def test_deep_nesting_is_a_400_and_no_process_dies(server: str, build: Path, query: str,
+                                                   message: bytes | None) -> None:
+    before = executor_pids(build)
+    status, body = get(server, query)
+    assert status == 400 and b"Traceback" not in body
+    if message is not None:
+        assert message in body
+    assert executor_pids(build) == before  # no query process died (a dead one is replaced with a new pid)
     assert get(server, QUICK)[0] == 200
 
 
@@ -174,3 +199,41 @@ def test_query_processes_outlive_the_thread_that_started_the_pool(build: Path) -
     finally:
         pools[0].close()
     assert reply.status == 200 and b"true" in reply.body
+
+
+# A user namespace that may create no further namespaces, with every capability dropped: unshare(2) fails for
+# real inside it, as on a host that forbids namespaces (issue 14 #10: isolation must not fail silently).
+NO_NAMESPACES = ["unshare", "--user", "--map-root-user", "sh", "-c",
+                 "echo 0 > /proc/sys/user/max_user_namespaces && exec setpriv --bounding-set=-all --inh-caps=-all "
+                 '"$@"', "sh"]
+
+
+def test_serve_refuses_to_run_queries_with_network_access(build: Path) -> None:
+    command = [*NO_NAMESPACES, sys.executable, "-m", "medkg.cli", "serve", str(build), "--port", str(free_port())]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, env={**os.environ})
+    assert done.returncode == 2
+    assert "cannot be cut off from the network" in done.stderr and "MEDKG_QUERY_NETWORK=1" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_the_operator_may_allow_network_access(build: Path) -> None:
+    port = free_port()
+    command = [*NO_NAMESPACES, sys.executable, "-m", "medkg.cli", "serve", str(build), "--port", str(port),
+               "--workers", "1"]
+    log = tempfile.TemporaryFile()
+    process = subprocess.Popen(command, env={**os.environ, "MEDKG_QUERY_NETWORK": "1"}, stdout=log,
+                               stderr=subprocess.STDOUT)
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}", process, log)
+        assert get(f"http://127.0.0.1:{port}", QUICK)[0] == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+        log.close()
+
+
+def test_a_query_process_checks_its_own_isolation() -> None:
+    probe = [sys.executable, "-m", "medkg.sparql.child", "--check-isolation"]
+    assert subprocess.run(probe, timeout=60).returncode == 0
+    refused = subprocess.run([*NO_NAMESPACES, *probe], capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 3 and "unshare failed" in refused.stderr

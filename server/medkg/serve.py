@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from flask import Flask
 
 
-
 def configure(p: argparse.ArgumentParser) -> None:
     defaults = settings.resolve()
     p.add_argument("dir", type=Path, help="a build output folder (made by 'medkg build')")
@@ -49,11 +48,21 @@ def run(args: argparse.Namespace) -> int:
     if problem:
         print(f"medkg: error: {problem}", file=sys.stderr)
         return EXIT_INPUT
+    if not settings.resolve()["QUERY_NETWORK"] and not query_isolation_works():
+        return EXIT_INPUT  # the child said why on stderr
     os.environ["MEDKG_BUILD_DIR"] = str(args.dir.resolve())
     if args.base:
         os.environ["MEDKG_BASE"] = args.base
     serve(args.host, args.port, args.workers, args.threads)
     return EXIT_OK
+
+
+def query_isolation_works() -> bool:
+    """Whether a query process can be cut off from the network here (asked of a real one)."""
+    import subprocess
+
+    probe = [sys.executable, "-m", "medkg.sparql.child", "--check-isolation"]
+    return subprocess.run(probe, stdin=subprocess.DEVNULL, check=False).returncode == 0
 
 
 def serve(host: str, port: int, workers: int, threads: int) -> None:

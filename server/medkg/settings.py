@@ -37,6 +37,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CACHE_SIZE", 2048, "answers kept in memory per worker, keyed on the build", int),
     Setting("QUERY_PROCESSES", 2, "SPARQL queries run at once per server worker, each in its own process", int),
     Setting("QUERY_MEMORY_MB", 2048, "memory cap of one query process, in MiB (0: no cap)", int),
+    Setting("QUERY_NETWORK", False, "let SPARQL query processes run with network access where they cannot be cut "
+            "off from it (SERVICE is refused either way); by default 'medkg serve' then refuses to start", _bool),
     Setting("HOST", "127.0.0.1", "address 'medkg serve' listens on"),
     Setting("PORT", 8000, "port 'medkg serve' listens on", int),
     Setting("WORKERS", 2, "server worker processes of 'medkg serve'", int),

@@ -72,8 +72,10 @@ def execute(dataset: Dataset, job: Job) -> Reply:
         return error(406, str(exc))
     except (UnknownFormat, ValueError) as exc:
         return error(400, str(exc))
-    except OSError as exc:
-        return error(500, f"query failed: {exc}")
+    except RuntimeError as exc:  # the engine's evaluation errors: the query asked for something it cannot do
+        return error(400, f"query failed: {exc}")
+    except Exception as exc:  # anything else is our fault, but must never take the query process down
+        return error(500, f"query failed: {type(exc).__name__}: {exc}")
 
 
 def render(result: Any, chosen: ResultFormat, max_rows: int) -> Reply:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Request
 
+from . import guard
 from .jobs import Job
 
 FORM = "application/x-www-form-urlencoded"
@@ -16,10 +16,6 @@ DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
 READ_ONLY = "this endpoint is read-only: SPARQL Update is not accepted here"
 
-# What SERVICE could hide in: IRIs, strings and comments are blanked before looking for the keyword.
-_OPAQUE = re.compile(r'''<[^<>"{}|^`\\\x00-\x20]*>|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\''''
-                     r'''|"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*'|#[^\n\r]*''', re.DOTALL)
-_SERVICE = re.compile(r"(?<![\w:?$])SERVICE(?![\w:-])", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -34,11 +30,6 @@ class ProtocolError(Exception):
     def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status, self.message, self.headers = status, message, headers or {}
-
-
-def uses_service(query: str) -> bool:
-    """True when the query contains the SERVICE keyword (federated query) outside IRIs, strings, comments."""
-    return bool(_SERVICE.search(_OPAQUE.sub(" ", query)))
 
 
 def endpoint_url(environ: dict[str, Any]) -> str:
@@ -95,9 +86,10 @@ def _job(request: Request, params: MultiDict[str, Any], limits: Limits) -> Job:
     if len(query) > limits.max_query_length:
         raise ProtocolError(413, f"query too long: {len(query)} characters, the limit is "
                                  f"{limits.max_query_length} (setting MAX_QUERY_LENGTH)")
-    if uses_service(query):
-        raise ProtocolError(400, "SERVICE (federated query) is disabled on this endpoint: "
-                                 "it never makes outbound requests")
+    try:
+        guard.check(query)
+    except guard.QueryRefused as exc:
+        raise ProtocolError(400, str(exc)) from exc
     return Job(query=query, default_graphs=tuple(params.getlist("default-graph-uri")),
                named_graphs=tuple(params.getlist("named-graph-uri")), accept=request.headers.get("Accept"),
                format=params.get("format") or None, base_iri=endpoint_url(request.environ), max_rows=limits.max_rows)
