@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import serve, validate_cli
+from . import changes_cli, serve, validate_cli
 from .pipeline.build import EXIT_INPUT, EXIT_OK, build
 from .pipeline.diagnostics import InputError
 from .pipeline.iris import DEFAULT_BASE
@@ -92,6 +92,8 @@ COMMANDS: list[Command] = [
             serve.run),
     Command("validate", "validate RDF files (Turtle, RDF/XML, JSON-LD, N-Triples) against medkg's SHACL shapes",
             validate_cli.configure, validate_cli.run),
+    Command("diff", "what changed between two builds: concepts, provisions, cross-references, and the rules that "
+            "did it (exit 0 nothing, 1 changes, 2 bad input)", changes_cli.configure, changes_cli.run),
 ]
 
 

@@ -1,0 +1,43 @@
+"""Builds of stored versions of part 422 sections (read in place from ../shared via symlinks) for change tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import shared_path
+from medkg.pipeline.build import build
+from medkg.pipeline.changes.compare import Change
+
+PART = "ecfr-md-42cfr-part422"
+SECTION_FILES = {
+    "422.2": "subpart-A-General-Provisions/section-422.2.md",
+    "422.500": "subpart-K-Application-Procedures-Contracts-Medicare-Advantage-Organizations/section-422.500.md",
+}
+
+
+def version_file(section: str, version: str = "") -> Path:
+    """A stored version of a section: "" the current copy, "earlier", "later", or a history date."""
+    folder = PART + (f"-{version}" if version in ("earlier", "later") else f"-history/{version}" if version else "")
+    return shared_path("data", folder, SECTION_FILES[section])
+
+
+def linked_sources(dest: Path, *files: Path) -> Path:
+    """A source folder of symlinks to ``files`` (keeping the subpart folder name the parser reads)."""
+    for file in files:
+        link = dest / file.parent.name / file.name
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(file)
+    return dest
+
+
+def build_of(tmp: Path, name: str, *files: Path, base: str | None = None) -> Path:
+    sources = linked_sources(tmp / f"{name}-src", *files)
+    out = tmp / name
+    extra = {"base": base} if base else {}
+    result = build([sources], out, progress=lambda _m: None, **extra)
+    assert result.written, [str(d) for d in result.diagnostics]
+    return out
+
+
+def in_section(changes: list[Change], section: str) -> list[Change]:
+    return [c for c in changes if (c.section or "").endswith(f"/cfr/42/422/{section}")]
