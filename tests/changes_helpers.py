@@ -12,6 +12,7 @@ PART = "ecfr-md-42cfr-part422"
 SECTION_FILES = {
     "422.2": "subpart-A-General-Provisions/section-422.2.md",
     "422.500": "subpart-K-Application-Procedures-Contracts-Medicare-Advantage-Organizations/section-422.500.md",
+    "422.2260": "subpart-V-Medicare-Advantage-Communication-Requirements/section-422.2260.md",
 }
 
 
@@ -30,11 +31,11 @@ def linked_sources(dest: Path, *files: Path) -> Path:
     return dest
 
 
-def build_of(tmp: Path, name: str, *files: Path, base: str | None = None) -> Path:
+def build_of(tmp: Path, name: str, *files: Path, base: str | None = None, previous: Path | None = None) -> Path:
     sources = linked_sources(tmp / f"{name}-src", *files)
     out = tmp / name
     extra = {"base": base} if base else {}
-    result = build([sources], out, progress=lambda _m: None, **extra)
+    result = build([sources], out, progress=lambda _m: None, previous=previous, **extra)
     assert result.written, [str(d) for d in result.diagnostics]
     return out
 

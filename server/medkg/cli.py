@@ -33,11 +33,13 @@ def _configure_build(p: argparse.ArgumentParser) -> None:
     p.add_argument("--reasoner", choices=["fast", "owlrl"], default=os.environ.get("MEDKG_REASONER", "fast"),
                    help="inference: fast (direct rules, proven equal to owlrl) or owlrl (the reference; slow); "
                         "default from MEDKG_REASONER, else fast")
+    p.add_argument("--previous", type=Path, default=None, metavar="OLD_DIR",
+                   help="an earlier build: store what changed since it (changes.ttl, changes.json) in this one")
 
 
 def _run_build(args: argparse.Namespace) -> int:
     result = build(args.sources, args.out, base=args.base, strict=args.strict, forced=args.forced,
-                   reasoner=args.reasoner)
+                   reasoner=args.reasoner, previous=args.previous)
     for diagnostic in result.diagnostics:
         print(diagnostic, file=sys.stderr)
     errors = len(result.context.diagnostics.errors)

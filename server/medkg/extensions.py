@@ -6,3 +6,4 @@ DATASET = "medkg.dataset"  # store.Dataset: the loaded build
 SITE = "medkg.site"  # linkeddata.site.Site: labels, ontology, shapes, search index, caches
 SPARQL = "medkg.sparql"  # sparql.state.SparqlState: answer cache, limits, query processes
 VOID_HOOKS = "medkg.void"  # list of functions adding to the VoID description (see sparql.description)
+GONE = "medkg.gone"  # function (site, path) -> a 410 answer or None (linkeddata.changes_view)

@@ -20,6 +20,7 @@ from .pipeline.output import load_manifest
 ASSERTED_GRAPH = "graph/asserted"
 INFERRED_GRAPH = "graph/inferred"
 EXTRA_GRAPHS_FILE = "named-graphs.nq"
+CHANGES_GRAPH = "graph/changes"  # changes.ttl of a build made with --previous (pipeline/changes/step.py)
 
 
 @dataclass
@@ -66,6 +67,9 @@ def load_dataset(folder: Path, base: str | None = None, union_default: bool = Fa
             store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=graph)
             if union_default:  # the same file again into the default graph, which keeps each triple once
                 store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())
+    changes = folder / "changes.ttl"
+    if changes.is_file():
+        store.bulk_load(path=str(changes), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(base + CHANGES_GRAPH))
     extra = folder / EXTRA_GRAPHS_FILE
     if extra.is_file():
         store.bulk_load(path=str(extra), format=ox.RdfFormat.N_QUADS)

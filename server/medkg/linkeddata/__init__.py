@@ -14,11 +14,12 @@ from .site import load_site
 
 def register(app: Flask) -> None:
     """Precompute the site's indexes for the loaded build, then mount its blueprints."""
-    from . import dumps, views
+    from . import changes_view, dumps, views
 
     dataset: Dataset = app.extensions[extensions.DATASET]
     app.extensions[extensions.SITE] = load_site(dataset, int(app.config.get("CACHE_SIZE") or 0))
     app.register_blueprint(dumps.bp)
+    changes_view.register(app, app.extensions[extensions.SITE])
     app.register_blueprint(views.bp)
     app.extensions.setdefault(extensions.VOID_HOOKS, []).append(lambda g, d, root: advertise_dumps(dataset, g, d, root))
 

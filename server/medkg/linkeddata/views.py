@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, redirect, render_template, request
+from flask import Blueprint, Response, current_app, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as BaseResponse
 
+from .. import extensions
 from ..conneg import negotiate
 from ..pipeline.export import jsonld_context
 from . import pages
@@ -61,6 +62,9 @@ def resource(path: str) -> ResponseReturnValue:
     fmt = BY_SUFFIX.get(dot + suffix) if stem else None
     if fmt is not None and exists(current, current.paths.iri(stem)):
         return document(current, current.paths.iri(stem), fmt)
+    gone = current_app.extensions.get(extensions.GONE)  # an IRI an earlier build had: 410, not 404
+    if gone is not None and (answer := gone(current, path)) is not None:
+        return answer
     return not_found(iri, fmt)
 
 

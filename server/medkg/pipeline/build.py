@@ -98,10 +98,22 @@ def exit_code(ctx: BuildContext, strict: bool) -> int:
 
 
 def build(sources: Sequence[Path], out: Path, base: str = DEFAULT_BASE, strict: bool = False,
-          forced: str | None = None, progress: Progress = stderr_progress, reasoner: str = "fast") -> BuildResult:
-    """Assemble the graph from ``sources`` and write it (see ``write_build``)."""
+          forced: str | None = None, progress: Progress = stderr_progress, reasoner: str = "fast",
+          previous: Path | None = None) -> BuildResult:
+    """Assemble the graph from ``sources`` and write it (see ``write_build``); ``previous``: an earlier build to
+    record the changes since."""
+    if previous is not None:
+        check_previous(previous, base)
     ctx = assemble(sources, base, forced, progress)
-    return write_build(ctx, out, sources, OutputOptions(strict=strict, reasoner=reasoner), progress)
+    options = OutputOptions(strict=strict, reasoner=reasoner, previous=previous)
+    return write_build(ctx, out, sources, options, progress)
+
+
+def check_previous(previous: Path, base: str) -> None:
+    """Refuse a --previous folder that is not a build, or one of another base, before the long work starts."""
+    from .changes.snapshot import check_folder
+
+    check_folder(previous, IRIs(base).base)
 
 
 def write_build(ctx: BuildContext, out: Path, sources: Sequence[Path], options: OutputOptions,

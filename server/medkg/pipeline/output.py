@@ -23,6 +23,7 @@ class OutputOptions:
 
     strict: bool = False
     reasoner: str = "fast"  # "fast" (direct rules, proven equal) or "owlrl" (the reference semantics)
+    previous: Path | None = None  # an earlier build: the changes since it go into changes.ttl
 
 
 def load_graph(folder: Path, which: str = "asserted") -> Graph:

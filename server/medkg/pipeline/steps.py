@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from .changes.step import changes_step
 from .context import BuildContext
 from .inference import infer_step
 from .linking.genus import link_broader, separate_related_from_broader, top_concepts
@@ -30,4 +31,4 @@ def link_steps() -> list[LinkStep]:
 
 def output_steps() -> list[OutputStep]:
     """Work on the staged output (inference, the validation gate)."""
-    return [infer_step, validate_step]
+    return [infer_step, validate_step, changes_step]

@@ -33,6 +33,13 @@ class Change:
     target: str | None = None  # the new IRI of a moved paragraph; the cited IRI of a cross-reference
     diff: list[Segment] | None = None
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Change:
+        diff = [(str(op), str(words)) for op, words in data["diff"]] if data.get("diff") is not None else None
+        return cls(data["kind"], data["what"], data["iri"], data["label"], data.get("field"), data.get("before"),
+                   data.get("after"), list(data.get("amendedBy") or []), data.get("section"), data.get("part"),
+                   data.get("target"), diff)
+
     def as_json(self) -> dict[str, Any]:
         data = {"kind": self.kind, "what": self.what, "iri": self.iri, "label": self.label, "field": self.prop,
                 "before": self.before, "after": self.after, "amendedBy": self.amended_by,

@@ -97,6 +97,14 @@ def load(folder: Path) -> Snapshot:
     return snapshot
 
 
+def check_folder(folder: Path, base: str | None = None) -> None:
+    """An ``InputError`` unless ``folder`` is a readable build folder (of ``base``, when given)."""
+    found = _manifest(folder).get("base")
+    if base is not None and found != base:
+        raise InputError(f"the previous build has base {found}, this one {base}: their IRIs cannot be matched",
+                         SourceLocation(str(folder / MANIFEST_FILE)))
+
+
 def _manifest(folder: Path) -> dict[str, object]:
     if not folder.is_dir():
         raise InputError("no such build folder", SourceLocation(str(folder)))

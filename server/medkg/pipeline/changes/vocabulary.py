@@ -1,6 +1,6 @@
 """The change report as RDF: a small vocabulary (``medkg:Change``) that reuses PROV, ELI and SKOS.
 
-- each change is a ``medkg:Change`` and a ``prov:Activity`` at ``{base}change/{id}`` (``id`` a digest of what
+- each change is a ``medkg:Change`` and a ``prov:Activity`` at ``{base}changes#c-{id}`` (``id`` a digest of what
   changed, so the same change keeps its IRI): ``medkg:changeKind`` ("added", "removed", "modified", "moved"),
   ``medkg:changeSubject`` (the concept or provision), ``medkg:changedProperty`` (e.g. ``skos:definition``),
   ``medkg:valueBefore`` / ``medkg:valueAfter``, ``medkg:movedTo`` (the new IRI of a moved paragraph),
@@ -38,7 +38,8 @@ def change_id(change: Change) -> str:
 
 
 def change_iri(base: str, change: Change) -> URIRef:
-    return URIRef(f"{base}change/{change_id(change)}")
+    """``{base}changes#c-{id}``: a fragment of the build's change report, so the /changes page answers for it."""
+    return URIRef(f"{base}changes#c-{change_id(change)}")
 
 
 def report_iri(base: str) -> URIRef:

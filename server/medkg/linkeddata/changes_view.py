@@ -1,0 +1,192 @@
+"""What changed in this build (from ``changes.json``, written by ``medkg build --previous``): the /changes page
+(filter by kind and part), its RDF documents, the Atom feed /changes.atom, the History section of concept and
+provision pages, and 410 Gone for an IRI an earlier build had and this one has not."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, render_template, request
+from flask.typing import ResponseReturnValue
+from rdflib import Graph
+
+from .. import extensions
+from ..pipeline.changes.compare import Change
+from ..pipeline.changes.render import TEMPLATE_GLOBALS, wdiff
+from ..pipeline.changes.step import CHANGES_JSON, CHANGES_TTL, add_tombstone
+from ..pipeline.context import new_graph
+from .caching import add_validators, current_site
+from .documents import BY_SUFFIX, Description, DocFormat, bare_graph, render
+from .site import Site
+from .views import negotiated
+
+bp = Blueprint("changes", __name__)
+bp.after_request(add_validators)
+CHANGES_LOG = "medkg.changes"
+ATOM = "http://www.w3.org/2005/Atom"
+KINDS = ("added", "removed", "modified", "moved")
+
+
+@dataclass
+class ChangeLog:
+    """This build's change report and tombstones; empty when the build was made without --previous."""
+
+    changes: list[Change] = field(default_factory=list)
+    gone: dict[str, dict[str, Any]] = field(default_factory=dict)
+    built: str = ""
+    previous_built: str = ""
+    cosmetic: int = 0
+    graph: Graph = field(default_factory=new_graph)
+
+    def history(self, iri: str) -> list[Change]:
+        """The changes of a resource: its own, a paragraph moved to or from it, and for a section all of its."""
+        return [c for c in self.changes if iri in (c.iri, c.target, c.section)]
+
+
+def load_log(folder: Path) -> ChangeLog:
+    path = folder / CHANGES_JSON
+    if not path.is_file():
+        return ChangeLog()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    graph = new_graph()
+    if (folder / CHANGES_TTL).is_file():
+        graph.parse(folder / CHANGES_TTL, format="turtle")
+    gone = {g["iri"]: g for g in data.get("gone", [])}
+    return ChangeLog([Change.from_json(c) for c in data.get("changes", [])], gone,
+                     data.get("new", {}).get("built", ""), data.get("old", {}).get("built", ""),
+                     int(data.get("cosmetic", 0)), graph)
+
+
+def register(app: Flask, site: Site) -> None:
+    log = load_log(site.dataset.folder)
+    app.extensions[CHANGES_LOG] = log
+    app.jinja_env.globals.update(TEMPLATE_GLOBALS)
+    app.jinja_env.globals["change_history"] = lambda iri: log.history(str(iri))
+    app.jinja_env.globals["label_of"] = site.label
+    app.jinja_env.globals["link_of"] = lambda iri: local_href(site, iri)
+    app.extensions[extensions.GONE] = gone_answer
+    app.register_blueprint(bp)
+
+
+def current_log() -> ChangeLog:
+    found: ChangeLog = current_app.extensions[CHANGES_LOG]
+    return found
+
+
+def local_href(site: Site, iri: str | None) -> str:
+    path = site.paths.path(iri or "")
+    return request.script_root + path if path else (iri or "")
+
+
+def filtered(log: ChangeLog) -> list[Change]:
+    kind, part = request.args.get("kind") or None, request.args.get("part") or None
+    return [c for c in log.changes if (kind is None or c.kind == kind) and (part is None or c.part == part)]
+
+
+@bp.get("/changes")
+def changes_page() -> ResponseReturnValue:
+    site, log = current_site(), current_log()
+    parts = sorted({c.part for c in log.changes if c.part})
+    body = render_template("changes.html", title="What changed", log=log, changes=filtered(log), kinds=KINDS,
+                           parts=parts, kind=request.args.get("kind", ""), part=request.args.get("part", ""),
+                           label=site.label, link=lambda iri: local_href(site, iri))
+    return Response(body, mimetype="text/html")
+
+
+@bp.get("/changes.<ext>")
+def changes_document(ext: str) -> ResponseReturnValue:
+    if ext == "atom":
+        return Response(atom_feed(current_site(), current_log()), mimetype="application/atom+xml")
+    fmt = BY_SUFFIX.get("." + ext)
+    if fmt is None or fmt.suffix == ".html":
+        return Response(f"404 Not Found: no /changes.{ext}\n", status=404, mimetype="text/plain")
+    site, log = current_site(), current_log()
+    description = Description(site.paths.iri("changes"), log.graph, bare_graph(), bare_graph())
+    return _rdf(description, fmt, site)
+
+
+def _rdf(description: Description, fmt: DocFormat, site: Site, status: int = 200) -> Response:
+    context = request.url_root + "context.jsonld"
+    body = render(description, fmt, context, site.dataset.inferred_graph.value)
+    response = Response(body, status=status, mimetype=fmt.media_type)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def atom_feed(site: Site, log: ChangeLog) -> str:
+    """RFC 4287: one entry per change, newest build first; ids are the changes' IRIs."""
+    from ..pipeline.changes.vocabulary import change_iri
+
+    ET.register_namespace("", ATOM)
+    root = request.url_root.rstrip("/") + request.script_root
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    updated = _rfc3339(log.built)
+    _sub(feed, "id", site.dataset.base + "changes")
+    _sub(feed, "title", "medkg: what changed in the regulations and vocabularies")
+    _sub(feed, "updated", updated)
+    author = ET.SubElement(feed, f"{{{ATOM}}}author")
+    _sub(author, "name", "medkg")
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=root + "/changes.atom", type="application/atom+xml")
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", href=root + "/changes", type="text/html")
+    for change in log.changes:
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        _sub(entry, "id", str(change_iri(site.dataset.base, change)))
+        _sub(entry, "title", f"{change.label}: {TEMPLATE_GLOBALS['headline'](change)}")
+        _sub(entry, "updated", updated)
+        path = site.paths.path(change.target if change.kind == "moved" and change.target else change.iri)
+        ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=root + (path or "/changes"), type="text/html")
+        _sub(entry, "summary", _summary(change))
+        for rule in change.amended_by:
+            ET.SubElement(entry, f"{{{ATOM}}}category", term=rule, label=f"amended by {rule}")
+        ET.SubElement(entry, f"{{{ATOM}}}category", term=change.kind)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
+
+
+def _sub(parent: ET.Element, name: str, text: str) -> None:
+    ET.SubElement(parent, f"{{{ATOM}}}{name}").text = text
+
+
+def _summary(change: Change) -> str:
+    if change.diff is not None:
+        return wdiff(change)
+    value = change.after if change.after is not None else change.before
+    text = "; ".join(value) if isinstance(value, list) else str(value or "")
+    rules = f" (amended by {', '.join(change.amended_by)})" if change.amended_by else ""
+    return (text or change.kind) + rules
+
+
+def _rfc3339(built: str) -> str:
+    """The build time as an RFC 3339 date-time (``Z`` for UTC); the epoch when unknown."""
+    if not built:
+        return "1970-01-01T00:00:00Z"
+    return built.replace("+00:00", "Z")
+
+
+def gone_answer(site: Site, path: str) -> ResponseReturnValue | None:
+    """410 Gone (page or RDF) for an IRI an earlier build had; None when ``path`` names nothing gone."""
+    gone = current_log().gone
+    iri, fmt = site.paths.iri(path), None
+    if iri not in gone:
+        stem, dot, suffix = path.rpartition(".")
+        fmt = BY_SUFFIX.get(dot + suffix) if stem else None
+        iri = site.paths.iri(stem) if fmt else ""
+        if iri not in gone:
+            return None
+    fmt = fmt or negotiated()
+    record = gone[iri]
+    if fmt is None or fmt.suffix == ".html":
+        body = render_template("gone.html", title=f"Gone: {record['label']}", record=record,
+                               link=lambda i: local_href(site, i), label=site.label)
+        response = Response(body, status=410, mimetype="text/html")
+    else:
+        graph = bare_graph()
+        add_tombstone(graph, record)
+        response = _rdf(Description(iri, graph, bare_graph(), bare_graph()), fmt, site, status=410)
+    response.vary.add("Accept")
+    return response
+
+
