@@ -22,8 +22,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 def register_blueprints(app: Flask) -> None:
     """Each part of the site is a blueprint in its own module."""
-    from . import linkeddata, sparql, system
+    from . import fhir, linkeddata, sparql, system
 
     app.register_blueprint(system.bp)
     sparql.register(app)
-    linkeddata.register(app)  # last: its catch-all route dereferences our IRIs
+    linkeddata.register(app)  # its catch-all route dereferences our IRIs; more specific routes still win
+    fhir.register(app)  # reads the linked-data site's labels and search index

@@ -54,7 +54,8 @@ def _configure_export(p: argparse.ArgumentParser) -> None:
     from .pipeline.export import RDF_FORMATS
 
     p.add_argument("dir", type=Path, help="a build output folder")
-    p.add_argument("--format", "-f", choices=sorted(RDF_FORMATS), default="ttl")
+    p.add_argument("--format", "-f", choices=[*sorted(RDF_FORMATS), "sssom"], default="ttl",
+                   help="an RDF syntax, or sssom: the mappings as an SSSOM/TSV mapping set (asserted graph)")
     p.add_argument("--graph", choices=["asserted", "inferred", "all"], default="asserted",
                    help="the asserted graph, the inferred triples, or both")
     p.add_argument("-o", "--output", type=Path, default=None, help="write here instead of stdout")
@@ -62,9 +63,14 @@ def _configure_export(p: argparse.ArgumentParser) -> None:
 
 def _run_export(args: argparse.Namespace) -> int:
     from .pipeline.export import serialize
-    from .pipeline.output import load_graph, write_text
+    from .pipeline.output import load_graph, load_manifest, write_text
+    from .pipeline.sssom import sssom_tsv
 
-    text = serialize(load_graph(args.dir, args.graph), args.format)
+    if args.format == "sssom":
+        manifest = load_manifest(args.dir)
+        text = sssom_tsv(load_graph(args.dir, "asserted"), manifest["base"], manifest.get("built"))
+    else:
+        text = serialize(load_graph(args.dir, args.graph), args.format)
     if args.output is None:
         sys.stdout.write(text)
     else:
