@@ -6,4 +6,5 @@ DATASET = "medkg.dataset"  # store.Dataset: the loaded build
 SITE = "medkg.site"  # linkeddata.site.Site: labels, ontology, shapes, search index, caches
 SPARQL = "medkg.sparql"  # sparql.state.SparqlState: answer cache, limits, query processes
 VOID_HOOKS = "medkg.void"  # list of functions adding to the VoID description (see sparql.description)
+FHIR = "medkg.fhir"  # fhir.terminology.Terminology: code systems, codes, mappings, the $expand filter index
 GONE = "medkg.gone"  # function (site, path) -> a 410 answer or None (linkeddata.changes_view)

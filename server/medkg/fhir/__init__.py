@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask import Flask
 
-from ..linkeddata.state import EXTENSION as LINKEDDATA
+from .. import extensions
 from .terminology import Terminology
-from .views import EXTENSION, bp
+from .views import bp
 
 
 def register(app: Flask) -> None:
     """Compute the terminology view of the build the linked-data site has loaded, then mount ``/fhir``."""
-    app.extensions[EXTENSION] = Terminology(app.extensions[LINKEDDATA])
+    app.extensions[extensions.FHIR] = Terminology(app.extensions[extensions.SITE])
     app.register_blueprint(bp)
 
 

@@ -16,7 +16,7 @@ from rdflib import DCTERMS, OWL, RDF, SKOS, Literal, URIRef
 from rdflib.term import Node
 
 from ..linkeddata.search import fold
-from ..linkeddata.state import Site
+from ..linkeddata.site import Site
 from ..linkeddata.terms import triples
 from ..pipeline.iris import MEDKG
 from ..pipeline.mappings import Mapping, asserted_mappings, both_ways

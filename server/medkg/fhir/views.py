@@ -13,13 +13,13 @@ from typing import Any
 from flask import Blueprint, Response, current_app, request
 from flask.typing import ResponseReturnValue
 
+from .. import extensions
 from ..conneg import negotiate
-from ..linkeddata.http import add_validators
+from ..linkeddata.caching import add_validators
 from . import operations, resources
 from .params import FhirError, Params, from_request
 from .terminology import ALL_ID, Terminology
 
-EXTENSION = "medkg-fhir"
 MEDIA_TYPE = "application/fhir+json"
 OFFERED = [MEDIA_TYPE, "application/json", "application/json+fhir"]
 FORMATS = {"json": MEDIA_TYPE, "application/json": MEDIA_TYPE, "application/fhir+json": MEDIA_TYPE,
@@ -29,7 +29,7 @@ bp = Blueprint("fhir", __name__, url_prefix="/fhir")
 
 
 def terminology() -> Terminology:
-    found: Terminology = current_app.extensions[EXTENSION]
+    found: Terminology = current_app.extensions[extensions.FHIR]
     return found
 
 
