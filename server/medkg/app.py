@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import extensions, settings
+from . import extensions, hosts, settings
 from .store import load_dataset
 
 
@@ -15,8 +15,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(settings.resolve(test_config))
     app.config.update({k: v for k, v in (test_config or {}).items() if k not in app.config})
-    app.extensions[extensions.DATASET] = load_dataset(Path(app.config["BUILD_DIR"]), app.config["BASE"])
+    dataset = app.extensions[extensions.DATASET] = load_dataset(Path(app.config["BUILD_DIR"]), app.config["BASE"])
+    app.config["TRUSTED_HOSTS"] = hosts.trusted_hosts(app.config, dataset.base)  # Flask checks them too
     register_blueprints(app)
+    app.wsgi_app = hosts.HostCheck(app.wsgi_app, app.config["TRUSTED_HOSTS"])  # type: ignore[method-assign]
     return app
 
 

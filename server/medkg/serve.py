@@ -51,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
     if not settings.resolve()["QUERY_NETWORK"] and not query_isolation_works():
         return EXIT_INPUT  # the child said why on stderr
     os.environ["MEDKG_BUILD_DIR"] = str(args.dir.resolve())
+    os.environ["MEDKG_HOST"] = args.host  # the address served is a trusted Host (see hosts)
     if args.base:
         os.environ["MEDKG_BASE"] = args.base
     serve(args.host, args.port, args.workers, args.threads)

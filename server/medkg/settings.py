@@ -35,10 +35,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_RESULT_ROWS", 10000, "most rows (or triples) one query may return", int),
     Setting("MAX_QUERY_LENGTH", 20000, "longest query accepted, in characters", int),
     Setting("CACHE_SIZE", 2048, "answers kept in memory per worker, keyed on the build", int),
+    Setting("CACHE_MB", 64, "memory the answer cache and the page cache of one worker may each hold, in MiB", int),
     Setting("QUERY_PROCESSES", 2, "SPARQL queries run at once per server worker, each in its own process", int),
     Setting("QUERY_MEMORY_MB", 2048, "memory cap of one query process, in MiB (0: no cap)", int),
     Setting("QUERY_NETWORK", False, "let SPARQL query processes run with network access where they cannot be cut "
             "off from it (SERVICE is refused either way); by default 'medkg serve' then refuses to start", _bool),
+    Setting("TRUSTED_HOSTS", "", "host names the site answers to, comma-separated (a leading dot matches "
+            "subdomains, '*' any); always: localhost, 127.0.0.1, HOST and the host of BASE. Others get a 400, so a "
+            "forged Host header never reaches a redirect or an absolute URL"),
     Setting("HOST", "127.0.0.1", "address 'medkg serve' listens on"),
     Setting("PORT", 8000, "port 'medkg serve' listens on", int),
     Setting("WORKERS", 2, "server worker processes of 'medkg serve'", int),

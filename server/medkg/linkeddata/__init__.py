@@ -7,6 +7,7 @@ from rdflib import Graph, URIRef
 
 from .. import extensions
 from ..pipeline.context import VOID
+from ..sparql.cache import MIB
 from ..store import Dataset
 from .dumps import dump_links
 from .site import load_site
@@ -17,7 +18,8 @@ def register(app: Flask) -> None:
     from . import changes_view, dumps, views
 
     dataset: Dataset = app.extensions[extensions.DATASET]
-    app.extensions[extensions.SITE] = load_site(dataset, int(app.config.get("CACHE_SIZE") or 0))
+    app.extensions[extensions.SITE] = load_site(dataset, int(app.config.get("CACHE_SIZE") or 0),
+                                                 int(app.config.get("CACHE_MB") or 0) * MIB)
     app.register_blueprint(dumps.bp)
     changes_view.register(app, app.extensions[extensions.SITE])
     app.register_blueprint(views.bp)

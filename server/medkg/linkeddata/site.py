@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict, defaultdict
-from collections.abc import Callable
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -15,32 +14,12 @@ from rdflib import DCTERMS, OWL, RDFS, SKOS, Graph, Literal, URIRef
 from ..assets import ONTOLOGY_FILE, SHAPES_DIR
 from ..pipeline.context import PREFIXES, new_graph
 from ..pipeline.iris import MEDKG, ONTOLOGY_IRI, SHAPES_IRI
+from ..sparql.cache import AnswerCache
 from ..store import Dataset
 from .search import SearchIndex, build_index
 from .terms import PathMap, triples
 
 LABEL_PROPERTIES = (SKOS.prefLabel, MEDKG.citationLabel, RDFS.label, DCTERMS.title)
-
-
-class DocumentCache:
-    """Rendered documents and pages, least recently used first out: a build never changes under a process."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.entries: OrderedDict[tuple[str, ...], str] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: tuple[str, ...], make: Callable[[], str]) -> str:
-        with self.lock:
-            if key in self.entries:
-                self.entries.move_to_end(key)
-                return self.entries[key]
-        text = make()
-        with self.lock:
-            self.entries[key] = text
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-        return text
 
 
 @dataclass
@@ -56,7 +35,7 @@ class Site:
     index: SearchIndex
     dumps: dict[str, bytes] = field(default_factory=dict)
     dumps_lock: threading.Lock = field(default_factory=threading.Lock)
-    documents: DocumentCache = field(default_factory=lambda: DocumentCache(0))
+    documents: AnswerCache = field(default_factory=lambda: AnswerCache(0))
 
     @cached_property
     def triple_count(self) -> int:
@@ -102,14 +81,14 @@ def curie(iri: str) -> str:
     return iri
 
 
-def load_site(dataset: Dataset, cache_size: int = 0) -> Site:
+def load_site(dataset: Dataset, cache_size: int = 0, cache_bytes: int = 0) -> Site:
     ontology = _parse_files([ONTOLOGY_FILE] if ONTOLOGY_FILE.is_file() else [])
     shapes = _parse_files(sorted(SHAPES_DIR.glob("*.ttl")) if SHAPES_DIR.is_dir() else [])
     labels = collect_labels(dataset, ontology)
     site = Site(dataset, PathMap(dataset.base), ontology, shapes, labels, _provenance(dataset.folder),
                 SearchIndex([]))
     site.index = build_index(site)
-    site.documents = DocumentCache(cache_size)
+    site.documents = AnswerCache(cache_size, cache_bytes)
     return site
 
 

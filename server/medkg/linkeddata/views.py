@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request
 from flask.typing import ResponseReturnValue
@@ -11,6 +12,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from .. import extensions
 from ..conneg import negotiate
 from ..pipeline.export import jsonld_context
+from ..pipeline.iris import is_iri
 from . import pages
 from .caching import add_validators, current_site
 from .documents import BY_SUFFIX, DOC_FORMATS, DocFormat, describe, exists, not_found_document, render
@@ -22,6 +24,7 @@ bp = Blueprint("linkeddata", __name__)
 # Main media types first, aliases after: a wildcard such as application/* picks a main type.
 OFFERED: dict[str, DocFormat] = {f.media_type: f for f in DOC_FORMATS} | {
     t: f for f in DOC_FORMATS for t in f.aliases}
+IRI_SAFE = ":/?#[]@!$&'()*+,;=%~"  # kept as they are when a path that is no IRI is shown percent-encoded
 MAX_QUERY = 200  # characters of a search: longer texts are cut, never a reason for slow answers
 
 
@@ -54,6 +57,8 @@ def resource(path: str) -> ResponseReturnValue:
     """An IRI answers 303 to a document; ``IRI + suffix`` is that document in one format."""
     current = current_site()
     iri = current.paths.iri(path)
+    if not is_iri(iri):  # "/a%20b", "/%3C": no IRI of ours (nor any IRI) has that path
+        return not_found(quote(iri, safe=IRI_SAFE), None)
     if iri in (current.dataset.asserted_graph.value, current.dataset.inferred_graph.value):
         return graph_dump(iri.rsplit("/", 1)[1])
     if exists(current, iri):
@@ -94,9 +99,10 @@ def document(current: Site, iri: str, fmt: DocFormat) -> ResponseReturnValue:
     """One resource's description, as an HTML page or an RDF document."""
     key = (iri, fmt.suffix, request.script_root, context_url())  # what a rendering depends on
     if fmt.suffix == ".html":
-        return Response(current.documents.get(key, lambda: pages.render_page(current, iri)), mimetype="text/html")
-    body = current.documents.get(key, lambda: render(describe(current, iri), fmt, context_url(),
-                                                      current.dataset.inferred_graph.value))
+        page = current.documents.get_or_make(key, lambda: pages.render_page(current, iri))
+        return Response(page, mimetype="text/html")
+    body = current.documents.get_or_make(key, lambda: render(describe(current, iri), fmt, context_url(),
+                                                              current.dataset.inferred_graph.value))
     response = Response(body, mimetype=fmt.media_type)
     response.headers["Link"] = f'<{iri}>; rel="describes"'  # RFC 6892: this document describes the IRI
     response.headers["Access-Control-Allow-Origin"] = "*"

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import pyoxigraph as ox
 from rdflib import Namespace, URIRef
 
 DEFAULT_BASE = "https://w3id.org/medkg/"
@@ -27,6 +28,7 @@ SHAPES_IRI = "https://w3id.org/medkg/shapes"
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 
 _NON_SLUG = re.compile(r"[^a-z0-9.]+")
+_WEB = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]|$)")
 
 
 def slugify(text: str) -> str:
@@ -37,9 +39,23 @@ def slugify(text: str) -> str:
     return slug or "x"
 
 
+def is_iri(text: str) -> bool:
+    """An absolute IRI as RFC 3987 defines it (checked by oxiri, the parser our query store uses)."""
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
+
+
+def is_web_iri(text: str) -> bool:
+    """An absolute http(s) IRI with a dotted host: what a source or licence URL must be."""
+    return bool(_WEB.match(text)) and is_iri(text)
+
+
 def normalize_base(base: str) -> str:
     """A base IRI always ends in a slash so that relative paths append cleanly."""
-    if not re.match(r"^https?://[^\s/]+", base):
+    if not re.match(r"^https?://[^\s/]+", base) or not is_iri(base):
         raise ValueError(f"base IRI must be an absolute http(s) IRI, got {base!r}")
     return base if base.endswith("/") else base + "/"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl
 
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Request
@@ -17,11 +18,15 @@ UPDATE = "application/sparql-update"
 READ_ONLY = "this endpoint is read-only: SPARQL Update is not accepted here"
 
 
-
 @dataclass(frozen=True)
 class Limits:
     max_query_length: int
     max_rows: int
+
+    @property
+    def max_body(self) -> int:
+        """Bytes a POST body may hold: a query of the longest length, percent-encoded, and other parameters."""
+        return 4 * self.max_query_length + 65536
 
 
 class ProtocolError(Exception):
@@ -54,25 +59,41 @@ def parse_request(request: Request, limits: Limits) -> Job | None:
 
 
 def _post_params(request: Request, limits: Limits) -> MultiDict[str, Any]:
-    if (request.content_length or 0) > 4 * limits.max_query_length + 65536:
-        raise ProtocolError(413, f"request body too large: queries are limited to {limits.max_query_length} "
-                                 "characters (setting MAX_QUERY_LENGTH)")
     kind = request.mimetype
-    if kind == FORM:
-        return MultiDict([*request.args.items(multi=True), *request.form.items(multi=True)])
     if kind == UPDATE:
         raise ProtocolError(403, READ_ONLY)
-    if kind != DIRECT:
+    if kind not in (FORM, DIRECT):
         shown = kind or "none"
         raise ProtocolError(415, f"unsupported Content-Type {shown}: POST a query as {DIRECT} or as {FORM}")
     charset = request.mimetype_params.get("charset", "utf-8").lower()
-    if charset not in ("utf-8", "utf8"):
+    if kind == DIRECT and charset not in ("utf-8", "utf8"):
         raise ProtocolError(415, f"a {DIRECT} body must be UTF-8, not {charset}")
+    body = read_body(request, limits)
+    if kind == FORM:
+        form = parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+        return MultiDict([*request.args.items(multi=True), *form])
     try:
-        text = request.get_data().decode("utf-8")
+        text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ProtocolError(400, f"the query is not valid UTF-8: {exc}") from exc
     return MultiDict([*request.args.items(multi=True), ("query", text)])
+
+
+def read_body(request: Request, limits: Limits) -> bytes:
+    """The body, read no further than ``limits.max_body`` bytes whatever the transfer encoding (chunked too)."""
+    too_large = ProtocolError(413, f"request body too large: more than {limits.max_body} bytes; queries are "
+                                   f"limited to {limits.max_query_length} characters (setting MAX_QUERY_LENGTH)")
+    if (request.content_length or 0) > limits.max_body:
+        raise too_large
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limits.max_body:  # a stream may return less than asked: read until the end or past the limit
+        chunk = request.stream.read(limits.max_body + 1 - size)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+    raise too_large
 
 
 def _job(request: Request, params: MultiDict[str, Any], limits: Limits) -> Job:

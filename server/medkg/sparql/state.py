@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..store import Dataset
-from .cache import AnswerCache
+from .cache import MIB, AnswerCache
 from .executor import QueryPool
 from .protocol import Limits
 
@@ -29,7 +29,8 @@ class SparqlState:
     @classmethod
     def from_config(cls, dataset: Dataset, config: Mapping[str, Any]) -> SparqlState:
         limits = Limits(int(config["MAX_QUERY_LENGTH"]), int(config["MAX_RESULT_ROWS"]))
-        return cls(dataset, AnswerCache(int(config["CACHE_SIZE"])), limits, int(config["QUERY_PROCESSES"]),
+        cache = AnswerCache(int(config["CACHE_SIZE"]), int(config["CACHE_MB"]) * MIB)
+        return cls(dataset, cache, limits, int(config["QUERY_PROCESSES"]),
                    float(config["QUERY_TIMEOUT"]), int(config["QUERY_MEMORY_MB"]))
 
     def pool(self) -> QueryPool:
