@@ -8,8 +8,7 @@ from pathlib import Path
 from medkg.pipeline.build import assemble
 from medkg.pipeline.context import BuildContext
 from medkg.pipeline.iris import DEFAULT_BASE
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib import URIRef
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "glossary-provider-sponsored-organization.txt"
@@ -43,24 +42,3 @@ def post(title: str, body: str, lang: str = "en", published: str | None = None) 
 
 def concept(scheme: str, slug: str) -> URIRef:
     return URIRef(f"{BASE}concept/{scheme}/{slug}")
-
-
-def from_oxigraph(triples: object) -> Graph:
-    """An rdflib graph of pyoxigraph triples, so that the two parsers' results compare with ``isomorphic``."""
-    import pyoxigraph as ox
-
-    def term(node: object) -> URIRef | BNode | Literal:
-        if isinstance(node, ox.NamedNode):
-            return URIRef(node.value)
-        if isinstance(node, ox.BlankNode):
-            return BNode(node.value)
-        assert isinstance(node, ox.Literal)
-        if node.language:
-            return Literal(node.value, lang=node.language)
-        datatype = node.datatype.value
-        return Literal(node.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
-
-    graph = Graph()
-    for triple in triples:  # type: ignore[attr-defined]
-        graph.add((term(triple.subject), term(triple.predicate), term(triple.object)))
-    return graph

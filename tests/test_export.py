@@ -13,16 +13,15 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from conftest import shared_path
-from glossary_support import ROOT, SEED, from_oxigraph, post
+from glossary_support import ROOT, SEED, post
+from medkg import formats
 from medkg.cli import main
 from medkg.pipeline.context import new_graph
-from medkg.pipeline.export import RDF_FORMATS, serialize
+from medkg.pipeline.export import serialize
 from medkg.pipeline.output import load_graph
+from medkg.pipeline.oxterms import graph_from_ox
 from rdflib import Graph
 from rdflib.compare import isomorphic
-
-OX_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
-              "rdfxml": ox.RdfFormat.RDF_XML}
 
 
 def small_glossary(folder: Path) -> Path:
@@ -49,14 +48,14 @@ def out(sources: list[Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("fmt", sorted(RDF_FORMATS))
+@pytest.mark.parametrize("fmt", formats.EXPORT)
 def test_every_export_reparses_into_the_built_graph(fmt: str, out: Path, tmp_path: Path) -> None:
-    target = tmp_path / f"graph{RDF_FORMATS[fmt].suffix}"
+    target = tmp_path / f"graph{formats.RDF[fmt].suffix}"
     assert main(["export", str(out), "--format", fmt, "-o", str(target)]) == 0
     built = load_graph(out)
     assert len(built) > 50
-    assert isomorphic(Graph().parse(target, format=RDF_FORMATS[fmt].rdflib_name), built)
-    assert isomorphic(from_oxigraph(ox.parse(path=str(target), format=OX_FORMATS[fmt])), built)
+    assert isomorphic(Graph().parse(target, format=formats.RDF[fmt].rdflib), built)
+    assert isomorphic(graph_from_ox(ox.parse(path=str(target), format=formats.RDF[fmt].oxigraph)), built)
 
 
 def test_jsonld_context_covers_every_property(out: Path, tmp_path: Path) -> None:
@@ -104,10 +103,10 @@ BLANK = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 _:b skos:note "n3" . <http://example.org/c> skos:related _:b ."""
 
 
-@pytest.mark.parametrize("fmt", sorted(RDF_FORMATS))
+@pytest.mark.parametrize("fmt", formats.EXPORT)
 def test_blank_nodes_do_not_unsettle_the_output(fmt: str) -> None:
     """Each read of a file labels blank nodes afresh; the export must not depend on those labels."""
     first, second = new_graph().parse(data=BLANK, format="turtle"), new_graph().parse(data=BLANK, format="turtle")
     text = serialize(first, fmt)
     assert text == serialize(second, fmt)
-    assert isomorphic(Graph().parse(data=text, format=RDF_FORMATS[fmt].rdflib_name), first)
+    assert isomorphic(Graph().parse(data=text, format=formats.RDF[fmt].rdflib), first)

@@ -10,13 +10,14 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from linkeddata_helpers import FIXTURE, PSO, PSO_PATH, REG_PSO, make_app, site_of
+from medkg import formats
 from medkg.extensions import VOID_HOOKS
 from medkg.linkeddata import dump_links
 from medkg.pipeline.context import VOID
 from medkg.pipeline.export import jsonld_context
-from medkg.pipeline.iris import MEDKG
+from medkg.pipeline.iris import MEDKG, ONTOLOGY_IRI, SHAPES_IRI
 from medkg.pipeline.output import load_graph
-from rdflib import RDF, SKOS, Dataset, Graph, Literal, URIRef
+from rdflib import DCTERMS, RDF, SKOS, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 INFERRED = URIRef("https://w3id.org/medkg/graph/inferred")
@@ -99,13 +100,31 @@ def test_the_dumps_are_advertised_in_void(app: Flask, client: FlaskClient) -> No
     for hook in app.extensions[VOID_HOOKS]:
         hook(graph, dataset_iri, "http://localhost/")
     dumps = {str(o) for o in graph.objects(dataset_iri, VOID.dataDump)}
-    assert "http://localhost/dumps/medkg-all.ttl" in dumps and "http://localhost/def" in dumps
-    for url in dumps:
-        path = url.removeprefix("http://localhost")
-        response = client.get(path, headers={"Accept": "text/turtle"}, follow_redirects=True)
-        assert response.status_code == 200, url
-        assert len(Graph().parse(data=response.get_data(as_text=True), format="turtle" if not url.endswith(
-            (".nt", ".jsonld")) else ("nt" if url.endswith(".nt") else "json-ld"))) > 0
+    assert dumps == {f"http://localhost/dumps/medkg-{g}.{s}" for g in ("asserted", "inferred", "all")
+                     for s in ("ttl", "nt", "jsonld")}
+    assert graph.value(dataset_iri, DCTERMS.conformsTo) == URIRef(SHAPES_IRI)
+    assert (dataset_iri, VOID.vocabulary, URIRef(ONTOLOGY_IRI)) in graph
+    assert set(graph.objects(URIRef(ONTOLOGY_IRI), VOID.dataDump)) == {
+        URIRef(f"http://localhost/dumps/medkg-ontology.{s}") for s in ("ttl", "nt", "jsonld")}
+
+
+@pytest.mark.parametrize("accept", [None, "*/*", "text/html,application/xhtml+xml,*/*;q=0.8"])
+def test_every_data_dump_in_the_service_description_answers_a_plain_get_with_rdf(client: FlaskClient,
+                                                                                 accept: str | None) -> None:
+    """A harvester following void:dataDump gets RDF, whatever it sends as Accept (issue 13, item 6)."""
+    description = Graph().parse(data=client.get("/sparql", headers={"Accept": "text/turtle"}).data, format="turtle")
+    dumps = {str(o) for o in description.objects(None, VOID.dataDump)}
+    assert len(dumps) == 15  # 3 data graphs, the ontology and the shapes, 3 formats each
+    by_type = {f.media_type: f for f in formats.RDF.values()}
+    for url in sorted(dumps):
+        response = client.get(url.removeprefix("http://localhost"), headers={"Accept": accept} if accept else {})
+        assert response.status_code == 200 and response.mimetype in by_type, url
+        data = response.get_data(as_text=True)
+        assert len(Graph().parse(data=data, format=by_type[response.mimetype].rdflib)) > 0, url
+    shapes = client.get("/dumps/medkg-shapes.ttl").get_data(as_text=True)
+    assert isomorphic(Graph().parse(data=shapes, format="turtle"), site_of(client.application).shapes)
+    ontology = client.get("/dumps/medkg-ontology.nt").get_data(as_text=True)
+    assert isomorphic(Graph().parse(data=ontology, format="nt"), site_of(client.application).ontology)
 
 
 @pytest.mark.parametrize("path", [PSO_PATH + ".ttl", PSO_PATH + ".html", "/", "/search?q=pso", "/dumps/medkg-all.nt",
@@ -127,8 +146,7 @@ def test_a_build_without_inferred_triples(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     client = app.test_client()
     assert dump_links(site_of(app).dataset, "http://x/") == [
-        "http://x/dumps/medkg-asserted.ttl", "http://x/dumps/medkg-asserted.nt", "http://x/dumps/medkg-asserted.jsonld",
-        "http://x/def", "http://x/shapes"]
+        "http://x/dumps/medkg-asserted.ttl", "http://x/dumps/medkg-asserted.nt", "http://x/dumps/medkg-asserted.jsonld"]
     assert client.get("/dumps/medkg-inferred.ttl").status_code == 404
     turtle = client.get(PSO_PATH + ".ttl").get_data(as_text=True)
     assert "Inferred" not in turtle

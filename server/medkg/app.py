@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import extensions, hosts, settings
+from . import extensions, hosts, http, settings
 from .store import load_dataset
 
 
@@ -17,6 +17,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.update({k: v for k, v in (test_config or {}).items() if k not in app.config})
     dataset = app.extensions[extensions.DATASET] = load_dataset(Path(app.config["BUILD_DIR"]), app.config["BASE"])
     app.config["TRUSTED_HOSTS"] = hosts.trusted_hosts(app.config, dataset.base)  # Flask checks them too
+    http.register(app)
     register_blueprints(app)
     app.wsgi_app = hosts.HostCheck(app.wsgi_app, app.config["TRUSTED_HOSTS"])  # type: ignore[method-assign]
     return app

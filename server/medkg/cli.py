@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import changes_cli, serve, validate_cli
+from . import changes_cli, formats, serve, validate_cli
 from .pipeline.build import EXIT_INPUT, EXIT_OK, build
 from .pipeline.diagnostics import InputError
 from .pipeline.iris import DEFAULT_BASE
@@ -51,10 +51,8 @@ def _run_build(args: argparse.Namespace) -> int:
 
 
 def _configure_export(p: argparse.ArgumentParser) -> None:
-    from .pipeline.export import RDF_FORMATS
-
     p.add_argument("dir", type=Path, help="a build output folder")
-    p.add_argument("--format", "-f", choices=[*sorted(RDF_FORMATS), "sssom"], default="ttl",
+    p.add_argument("--format", "-f", choices=[*sorted(formats.EXPORT), "sssom"], default="ttl",
                    help="an RDF syntax, or sssom: the mappings as an SSSOM/TSV mapping set (asserted graph)")
     p.add_argument("--graph", choices=["asserted", "inferred", "all"], default="asserted",
                    help="the asserted graph, the inferred triples, or both")

@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 from werkzeug.exceptions import SecurityError
 from werkzeug.wsgi import get_host
 
+from .http import text_error
+
 LOOPBACK = ("localhost", "127.0.0.1")
 UNTRUSTED = "the Host header names a host this site does not answer to (setting TRUSTED_HOSTS)"
 
@@ -48,5 +50,4 @@ class HostCheck:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if self.hosts is None or trusted(environ, self.hosts):
             return self.app(environ, start_response)
-        start_response("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8")])
-        return [UNTRUSTED.encode() + b"\n"]
+        return text_error(400, UNTRUSTED)(environ, start_response)

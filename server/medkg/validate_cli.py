@@ -15,14 +15,14 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
+from . import formats
 from .pipeline.build import EXIT_DATA, EXIT_INPUT, EXIT_OK
 from .pipeline.diagnostics import SourceLocation
 from .pipeline.shacl_report import load_ontology, load_shapes, validate
 from .pipeline.shacl_sparql import Result
 from .pipeline.validation import Locate, entries, report_text
 
-SUFFIXES = {".ttl": "turtle", ".turtle": "turtle", ".nt": "nt", ".ntriples": "nt", ".jsonld": "json-ld",
-            ".json": "json-ld", ".rdf": "xml", ".xml": "xml", ".owl": "xml", ".n3": "n3"}
+SUFFIXES = {suffix: fmt.rdflib for suffix, fmt in formats.by_suffix(formats.READ, reading=True).items()}
 
 
 def guess_format(path: Path, text: str) -> str:
@@ -32,10 +32,10 @@ def guess_format(path: Path, text: str) -> str:
         return SUFFIXES[suffix]
     start = text.lstrip()
     if start.startswith(("{", "[")):
-        return "json-ld"
+        return formats.RDF["jsonld"].rdflib
     if start.startswith(("<?xml", "<rdf:RDF")):
-        return "xml"
-    return "turtle"  # N-Triples is Turtle too
+        return formats.RDF["rdfxml"].rdflib
+    return formats.RDF["ttl"].rdflib  # N-Triples is Turtle too
 
 
 class Source:

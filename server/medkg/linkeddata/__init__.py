@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask import Flask
-from rdflib import Graph, URIRef
+from rdflib import DCTERMS, Graph, URIRef
 
 from .. import extensions
 from ..pipeline.context import VOID
+from ..pipeline.iris import ONTOLOGY_IRI, SHAPES_IRI
 from ..sparql.cache import MIB
 from ..store import Dataset
-from .dumps import dump_links
+from .dumps import dump_links, schema_dump_links
 from .site import load_site
 
 
@@ -27,9 +28,15 @@ def register(app: Flask) -> None:
 
 
 def advertise_dumps(dataset: Dataset, graph: Graph, void_dataset: URIRef, root_url: str) -> None:
-    """A hook of the SPARQL endpoint's VoID description: every download as ``void:dataDump``."""
+    """A hook of the SPARQL endpoint's VoID description: every data download as the dataset's ``void:dataDump``;
+    the ontology as a ``void:vocabulary``, the shapes as ``dct:conformsTo``, each with its own downloads."""
     for url in dump_links(dataset, root_url):
         graph.add((void_dataset, VOID.dataDump, URIRef(url)))
+    graph.add((void_dataset, VOID.vocabulary, URIRef(ONTOLOGY_IRI)))
+    graph.add((void_dataset, DCTERMS.conformsTo, URIRef(SHAPES_IRI)))
+    for schema, iri in (("ontology", ONTOLOGY_IRI), ("shapes", SHAPES_IRI)):
+        for url in schema_dump_links(dataset, schema, root_url):
+            graph.add((URIRef(iri), VOID.dataDump, URIRef(url)))
 
 
-__all__ = ["advertise_dumps", "dump_links", "register"]
+__all__ = ["advertise_dumps", "dump_links", "register", "schema_dump_links"]

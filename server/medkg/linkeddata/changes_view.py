@@ -15,12 +15,14 @@ from flask.typing import ResponseReturnValue
 from rdflib import Graph
 
 from .. import extensions
+from ..formats import Format
+from ..http import text_error
 from ..pipeline.changes.compare import Change
 from ..pipeline.changes.render import TEMPLATE_GLOBALS, wdiff
 from ..pipeline.changes.step import CHANGES_JSON, CHANGES_TTL, add_tombstone
 from ..pipeline.context import new_graph
 from .caching import add_validators, current_site
-from .documents import BY_SUFFIX, Description, DocFormat, bare_graph, render
+from .documents import BY_SUFFIX, Description, bare_graph, render
 from .site import Site
 from .views import negotiated
 
@@ -103,18 +105,16 @@ def changes_document(ext: str) -> ResponseReturnValue:
         return Response(atom_feed(current_site(), current_log()), mimetype="application/atom+xml")
     fmt = BY_SUFFIX.get("." + ext)
     if fmt is None or fmt.suffix == ".html":
-        return Response(f"404 Not Found: no /changes.{ext}\n", status=404, mimetype="text/plain")
+        return text_error(404, f"404 Not Found: no /changes.{ext}")
     site, log = current_site(), current_log()
     description = Description(site.paths.iri("changes"), log.graph, bare_graph(), bare_graph())
     return _rdf(description, fmt, site)
 
 
-def _rdf(description: Description, fmt: DocFormat, site: Site, status: int = 200) -> Response:
+def _rdf(description: Description, fmt: Format, site: Site, status: int = 200) -> Response:
     context = request.url_root + "context.jsonld"
     body = render(description, fmt, context, site.dataset.inferred_graph.value)
-    response = Response(body, status=status, mimetype=fmt.media_type)
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
+    return Response(body, status=status, mimetype=fmt.media_type)
 
 
 def atom_feed(site: Site, log: ChangeLog) -> str:

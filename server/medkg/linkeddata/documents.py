@@ -12,37 +12,17 @@ from typing import Any
 
 from rdflib import SH, Graph, URIRef
 
+from .. import formats
+from ..formats import Format
 from ..pipeline.context import new_graph
 from ..pipeline.export import serialize
 from .site import LABEL_PROPERTIES, Site
 from .terms import triples
 
-
-@dataclass(frozen=True)
-class DocFormat:
-    """A document format: URL suffix, media type, and the media types that also select it."""
-
-    suffix: str
-    media_type: str
-    aliases: tuple[str, ...] = ()
-
-    @property
-    def name(self) -> str:
-        return self.suffix.lstrip(".")
-
-
-# In the server's order of preference: the order breaks ties between equally acceptable types.
-DOC_FORMATS: tuple[DocFormat, ...] = (
-    DocFormat(".html", "text/html", ("application/xhtml+xml",)),
-    DocFormat(".ttl", "text/turtle", ("application/x-turtle", "text/n3")),
-    DocFormat(".jsonld", "application/ld+json", ("application/json",)),
-    DocFormat(".rdf", "application/rdf+xml", ("application/xml", "text/xml")),
-    DocFormat(".nt", "application/n-triples"),
-    DocFormat(".trig", "application/trig"),
-    DocFormat(".nq", "application/n-quads"),
-)
+# In the server's order of preference (formats.DOCUMENTS): the order breaks ties between equally acceptable types.
+DOC_FORMATS: tuple[Format, ...] = formats.offer(formats.DOCUMENTS)
 BY_SUFFIX = {f.suffix: f for f in DOC_FORMATS}
-RDF_DOC_FORMATS = tuple(f for f in DOC_FORMATS if f.suffix != ".html")
+RDF_DOC_FORMATS = tuple(f for f in DOC_FORMATS if f is not formats.HTML)
 
 
 @dataclass
@@ -131,7 +111,7 @@ def linked_labels(site: Site, *graphs: Graph) -> Graph:
     return labels
 
 
-def render(description: Description, fmt: DocFormat, context_url: str, inferred_graph: str) -> str:
+def render(description: Description, fmt: Format, context_url: str, inferred_graph: str) -> str:
     """The document text in one format (see the module docstring for where inferred triples go)."""
     main, inferred = description.main, bound(description.inferred)
     if fmt.suffix in (".ttl", ".nt"):
@@ -177,7 +157,7 @@ def _quads(main: Graph, inferred: Graph, inferred_graph: str, syntax: str) -> st
     return serialize(main, "nt") + "".join(f"{line[:-2]} <{inferred_graph}> .\n" for line in lines)
 
 
-def not_found_document(fmt: DocFormat, iri: str, context_url: str) -> str:
+def not_found_document(fmt: Format, iri: str, context_url: str) -> str:
     """An empty document in the format asked, saying what was not found where the format allows comments."""
     if fmt.suffix == ".jsonld":
         return json.dumps({"@context": context_url, "@graph": []}) + "\n"

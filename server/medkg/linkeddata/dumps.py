@@ -1,4 +1,4 @@
-"""Whole-graph downloads at stable URLs (asserted, inferred, both; Turtle, N-Triples, JSON-LD)."""
+"""Whole-graph downloads at stable URLs: the data (asserted, inferred, both), the ontology and the shapes."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Callable
 from flask import Blueprint, Response, abort, render_template
 from flask.typing import ResponseReturnValue
 
+from .. import formats
 from ..pipeline.export import serialize
 from ..pipeline.output import load_graph
 from ..pipeline.sssom import MEDIA_TYPE as SSSOM_MEDIA_TYPE
@@ -17,26 +18,39 @@ from .caching import add_validators, current_site
 bp = Blueprint("dumps", __name__, url_prefix="/dumps")
 
 GRAPHS = ("asserted", "inferred", "all")
-FORMATS = {"ttl": ("ttl", "text/turtle"), "nt": ("nt", "application/n-triples"),
-           "jsonld": ("jsonld", "application/ld+json")}
 MAPPINGS = "medkg-mappings.sssom.tsv"  # the asserted mappings as SSSOM/TSV (``medkg export --format sssom``)
+SCHEMAS = ("ontology", "shapes")  # the vocabulary the data uses and the shapes it conforms to
+
+
+def _names(graphs: tuple[str, ...]) -> list[str]:
+    return [f"medkg-{graph}{f.suffix}" for graph in graphs for f in formats.offer(formats.DUMPS)]
 
 
 def dump_names(dataset: Dataset) -> list[str]:
-    """The file names of every dump of this build, e.g. ``medkg-asserted.ttl`` (inferred ones when it has any)."""
-    graphs = GRAPHS if (dataset.folder / "inferred.ttl").is_file() else ("asserted",)
-    return [f"medkg-{graph}.{suffix}" for graph in graphs for suffix in FORMATS]
+    """The file names of every data dump of this build, e.g. ``medkg-asserted.ttl`` (inferred ones when it has
+    any)."""
+    return _names(GRAPHS if (dataset.folder / "inferred.ttl").is_file() else ("asserted",))
+
+
+def schema_dump_names(schema: str | None = None) -> list[str]:
+    """The file names of the ontology's and the shapes' dumps (or of one of them), e.g. ``medkg-ontology.ttl``."""
+    return _names((schema,) if schema else SCHEMAS)
+
+
+def _root(dataset: Dataset, root: str | None) -> str:
+    root = root or dataset.base
+    return root if root.endswith("/") else root + "/"
 
 
 def dump_links(dataset: Dataset, root: str | None = None) -> list[str]:
-    """Every download, for ``void:dataDump``: URLs under ``root`` (where the site is served; default the base).
+    """Every data download, for the dataset's ``void:dataDump``: URLs under ``root`` (where the site is served;
+    default the base). Each answers a plain GET with RDF."""
+    return [_root(dataset, root) + "dumps/" + name for name in dump_names(dataset)]
 
-    The ontology and the shapes are listed at the paths that serve them (``def``, ``shapes``), which are their
-    IRIs when the site is served at the public base.
-    """
-    root = root or dataset.base
-    root = root if root.endswith("/") else root + "/"
-    return [root + "dumps/" + name for name in dump_names(dataset)] + [root + "def", root + "shapes"]
+
+def schema_dump_links(dataset: Dataset, schema: str, root: str | None = None) -> list[str]:
+    """The downloads of the ontology or the shapes (``schema``), for their own ``void:dataDump``."""
+    return [_root(dataset, root) + "dumps/" + name for name in schema_dump_names(schema)]
 
 
 bp.after_request(add_validators)
@@ -44,21 +58,24 @@ bp.after_request(add_validators)
 
 @bp.get("/")
 def listing() -> ResponseReturnValue:
-    return render_template("dumps.html", names=dump_names(current_site().dataset), mappings=MAPPINGS)
+    return render_template("dumps.html", names=dump_names(current_site().dataset), mappings=MAPPINGS,
+                           schema_names=schema_dump_names())
 
 
 @bp.get("/<name>")
 def dump(name: str) -> ResponseReturnValue:
-    graph, _, suffix = name.removeprefix("medkg-").partition(".")
+    graph, dot, suffix = name.removeprefix("medkg-").partition(".")
     site = current_site()
     if name == MAPPINGS:
         manifest = site.dataset.manifest
         return _cached(name, SSSOM_MEDIA_TYPE, lambda: sssom_tsv(load_graph(site.dataset.folder, "asserted"),
                                                                    site.dataset.base, manifest.get("built")))
-    if name not in dump_names(site.dataset):
+    if name not in dump_names(site.dataset) + schema_dump_names():
         abort(404)
-    return _cached(name, FORMATS[suffix][1],
-                   lambda: serialize(load_graph(site.dataset.folder, graph), FORMATS[suffix][0]))
+    fmt = formats.by_suffix(formats.DUMPS)[dot + suffix]
+    source = {"ontology": site.ontology, "shapes": site.shapes}.get(graph)
+    return _cached(name, fmt.media_type, lambda: serialize(
+        source if source is not None else load_graph(site.dataset.folder, graph), fmt.name))
 
 
 def _cached(name: str, media_type: str, make: Callable[[], str]) -> Response:

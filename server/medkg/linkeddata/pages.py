@@ -60,7 +60,8 @@ def common_context(facts: Facts) -> dict[str, Any]:
     local = request.script_root + (site.paths.path(iri) or "")
     return {
         "iri": iri, "title": site.label(iri), "types": facts.values(RDF.type),
-        "formats": [{"name": f.name, "media_type": f.media_type, "href": local + f.suffix} for f in RDF_DOC_FORMATS],
+        "formats": [{"name": f.suffix.lstrip("."), "media_type": f.media_type, "href": local + f.suffix}
+                    for f in RDF_DOC_FORMATS],
         "statements": facts.statements(), "incoming": facts.incoming_statements(),
         "locations": summarize_locations(site.provenance.get(iri, [])),
     }

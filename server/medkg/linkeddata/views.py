@@ -9,28 +9,29 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as BaseResponse
 
-from .. import extensions
+from .. import extensions, formats
 from ..conneg import negotiate
+from ..formats import Format
+from ..http import text_error
 from ..pipeline.export import jsonld_context
 from ..pipeline.iris import is_iri
 from . import pages
 from .caching import add_validators, current_site
-from .documents import BY_SUFFIX, DOC_FORMATS, DocFormat, describe, exists, not_found_document, render
+from .documents import BY_SUFFIX, DOC_FORMATS, describe, exists, not_found_document, render
 from .search import Hit
 from .site import Site
 
 bp = Blueprint("linkeddata", __name__)
 
 # Main media types first, aliases after: a wildcard such as application/* picks a main type.
-OFFERED: dict[str, DocFormat] = {f.media_type: f for f in DOC_FORMATS} | {
-    t: f for f in DOC_FORMATS for t in f.aliases}
+OFFERED: dict[str, Format] = formats.by_media_type(formats.DOCUMENTS)
+DUMPS_OFFERED: dict[str, Format] = formats.by_media_type(formats.DUMPS)
 IRI_SAFE = ":/?#[]@!$&'()*+,;=%~"  # kept as they are when a path that is no IRI is shown percent-encoded
 MAX_QUERY = 200  # characters of a search: longer texts are cut, never a reason for slow answers
 
 
-def not_acceptable(offered: list[str]) -> Response:
-    return Response("406 Not Acceptable: this resource is available as " + ", ".join(offered) + "\n",
-                    status=406, mimetype="text/plain")
+def not_acceptable(offered: list[str]) -> BaseResponse:
+    return text_error(406, "406 Not Acceptable: this resource is available as " + ", ".join(offered))
 
 
 bp.after_request(add_validators)
@@ -40,7 +41,7 @@ def context_url() -> str:
     return request.url_root + "context.jsonld"
 
 
-def negotiated() -> DocFormat | None:
+def negotiated() -> Format | None:
     """The document format the Accept header prefers; None when it accepts none of ours."""
     choice = negotiate(request.headers.get("Accept"), list(OFFERED))
     return OFFERED[choice] if choice else None
@@ -49,7 +50,7 @@ def negotiated() -> DocFormat | None:
 @bp.get("/context.jsonld")
 def context() -> ResponseReturnValue:
     body = json.dumps({"@context": jsonld_context()}, indent=2, sort_keys=True) + "\n"
-    return Response(body, mimetype="application/ld+json", headers={"Access-Control-Allow-Origin": "*"})
+    return Response(body, mimetype="application/ld+json")
 
 
 @bp.get("/<path:path>")
@@ -86,16 +87,15 @@ def see_other(path: str) -> ResponseReturnValue:
 
 def graph_dump(which: str) -> ResponseReturnValue:
     """A named graph's IRI answers 303 to the dump of that graph, in the format the client prefers."""
-    offered = {"text/turtle": "ttl", "application/n-triples": "nt", "application/ld+json": "jsonld"}
-    choice = negotiate(request.headers.get("Accept"), list(offered))
-    response: BaseResponse = not_acceptable(list(offered))
+    choice = negotiate(request.headers.get("Accept"), list(DUMPS_OFFERED))
+    response: BaseResponse = not_acceptable([f.media_type for f in formats.offer(formats.DUMPS)])
     if choice is not None:
-        response = redirect(f"{request.script_root}/dumps/medkg-{which}.{offered[choice]}", code=303)
+        response = redirect(f"{request.script_root}/dumps/medkg-{which}{DUMPS_OFFERED[choice].suffix}", code=303)
     response.vary.add("Accept")
     return response
 
 
-def document(current: Site, iri: str, fmt: DocFormat) -> ResponseReturnValue:
+def document(current: Site, iri: str, fmt: Format) -> ResponseReturnValue:
     """One resource's description, as an HTML page or an RDF document."""
     key = (iri, fmt.suffix, request.script_root, context_url())  # what a rendering depends on
     if fmt.suffix == ".html":
@@ -105,15 +105,14 @@ def document(current: Site, iri: str, fmt: DocFormat) -> ResponseReturnValue:
                                                               current.dataset.inferred_graph.value))
     response = Response(body, mimetype=fmt.media_type)
     response.headers["Link"] = f'<{iri}>; rel="describes"'  # RFC 6892: this document describes the IRI
-    response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
 
-def not_found(iri: str, fmt: DocFormat | None) -> ResponseReturnValue:
+def not_found(iri: str, fmt: Format | None) -> ResponseReturnValue:
     """404 in the format asked: by suffix, else by Accept; plain text when nothing we offer is acceptable."""
     fmt = fmt or negotiated()
     if fmt is None:
-        return Response(f"404 Not Found: <{iri}>\n", status=404, mimetype="text/plain")
+        return text_error(404, f"404 Not Found: <{iri}>")
     if fmt.suffix == ".html":
         return Response(render_template("notfound.html", iri=iri), status=404, mimetype="text/html")
     body = not_found_document(fmt, iri, context_url())

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -14,27 +13,6 @@ from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
 from .context import PREFIXES
-
-
-@dataclass(frozen=True)
-class RdfFormat:
-    """One RDF serialization: its short name, media type, file suffix and rdflib parser name."""
-
-    name: str
-    media_type: str
-    suffix: str
-    rdflib_name: str
-
-
-RDF_FORMATS: dict[str, RdfFormat] = {
-    f.name: f
-    for f in (
-        RdfFormat("ttl", "text/turtle", ".ttl", "turtle"),
-        RdfFormat("nt", "application/n-triples", ".nt", "nt"),
-        RdfFormat("jsonld", "application/ld+json", ".jsonld", "json-ld"),
-        RdfFormat("rdfxml", "application/rdf+xml", ".rdf", "xml"),
-    )
-}
 
 
 def jsonld_context() -> dict[str, str]:
@@ -137,6 +115,7 @@ def _qname(iri: str, prefixes: dict[str, str], used: dict[str, str]) -> str:
     return f"{prefix}:{local}"
 
 
+# One per name in formats.EXPORT (the registry test checks that they match).
 SERIALIZERS: dict[str, Callable[[Graph], str]] = {
     "ttl": lambda g: _canonical(g).serialize(format="turtle"),
     "nt": _sorted_ntriples,

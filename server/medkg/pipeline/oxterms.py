@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -38,3 +40,11 @@ def from_ox(term: object) -> Node:
             return Literal(term.value)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise TypeError(f"not an RDF term: {term!r}")
+
+
+def graph_from_ox(triples: Iterable[ox.Triple | ox.Quad]) -> Graph:
+    """An rdflib graph of pyoxigraph triples (or quads, graph names dropped), e.g. to compare with ``isomorphic``."""
+    graph = Graph()
+    for triple in triples:
+        graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
+    return graph

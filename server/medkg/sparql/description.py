@@ -14,17 +14,14 @@ import pyoxigraph as ox
 from rdflib import RDF, SKOS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS
 
+from ..formats import SPARQL_GRAPH, SPARQL_TABULAR, W3C_FORMATS, offer
 from ..pipeline.context import PROV, VOID, new_graph
 from ..pipeline.iris import MEDKG
 from ..store import Dataset
-from .negotiation import GRAPH, TABULAR
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-FORMATS = Namespace("http://www.w3.org/ns/formats/")
+FORMATS = Namespace(W3C_FORMATS)
 VoidHook = Callable[[Graph, URIRef, str], None]
-FORMAT_IRIS = {"json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv": "SPARQL_Results_CSV",
-               "tsv": "SPARQL_Results_TSV", "turtle": "Turtle", "ntriples": "N-Triples", "rdfxml": "RDF_XML",
-               "jsonld": "JSON-LD"}
 COUNTED_CLASSES = (SKOS.Concept, SKOS.ConceptScheme, SKOS.Collection, MEDKG.Provision,
                    MEDKG.FederalRegisterCitation)
 
@@ -57,8 +54,8 @@ def describe(dataset: Dataset, counts: dict[str, int], endpoint: str, root_url: 
     graph.add((service, SD.endpoint, URIRef(endpoint)))
     for language in (SD.SPARQL10Query, SD.SPARQL11Query):
         graph.add((service, SD.supportedLanguage, language))
-    for name in dict.fromkeys(f.name for f in (*TABULAR, *GRAPH)):
-        graph.add((service, SD.resultFormat, FORMATS[FORMAT_IRIS[name]]))
+    for fmt in offer(SPARQL_TABULAR + SPARQL_GRAPH):
+        graph.add((service, SD.resultFormat, URIRef(fmt.iri)))
     graph.add((service, SD.feature, SD.UnionDefaultGraph))
     graph.add((service, SD.defaultDataset, data))
     describe_graphs(graph, dataset, counts, data, endpoint)

@@ -1,10 +1,14 @@
-"""The result formats of the endpoint, by query form, and how a request picks one (``format`` or Accept)."""
+"""How a query request picks its answer's format (``format`` parameter or Accept), by query form.
+
+The formats themselves are declared in ``medkg.formats`` (``SPARQL_TABULAR``, ``SPARQL_GRAPH``).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .. import formats
 from ..conneg import negotiate
 
 
@@ -15,26 +19,15 @@ class ResultFormat:
     aliases: tuple[str, ...] = ()  # other names for it in the ``format`` parameter
 
 
-# Order matters: it breaks ties in negotiation (``*/*`` gets the first one).
-TABULAR: tuple[ResultFormat, ...] = (
-    ResultFormat("json", "application/sparql-results+json", ("srj",)),
-    ResultFormat("xml", "application/sparql-results+xml", ("srx",)),
-    ResultFormat("csv", "text/csv"),
-    ResultFormat("tsv", "text/tab-separated-values"),
-    ResultFormat("json", "application/json"),
-    ResultFormat("xml", "application/xml"),
-    ResultFormat("xml", "text/xml"),
-)
-GRAPH: tuple[ResultFormat, ...] = (
-    ResultFormat("turtle", "text/turtle", ("ttl", "n3")),  # Turtle is N3 too: SPARQLWrapper asks format=n3
-    ResultFormat("ntriples", "application/n-triples", ("nt", "n-triples")),
-    ResultFormat("rdfxml", "application/rdf+xml", ("rdf", "rdf/xml", "rdf+xml")),
-    ResultFormat("jsonld", "application/ld+json", ("json-ld",)),
-    ResultFormat("turtle", "application/x-turtle"),
-    ResultFormat("ntriples", "text/plain"),
-    ResultFormat("rdfxml", "application/xml"),
-    ResultFormat("jsonld", "application/json"),
-)
+def offered(names: tuple[str, ...]) -> tuple[ResultFormat, ...]:
+    """One entry per media type: main types first, in the registry's order (``*/*`` gets the first one)."""
+    found = formats.offer(names)
+    return (tuple(ResultFormat(f.name, f.media_type, f.name_aliases) for f in found)
+            + tuple(ResultFormat(f.name, t) for f in found for t in f.media_aliases))
+
+
+TABULAR = offered(formats.SPARQL_TABULAR)
+GRAPH = offered(formats.SPARQL_GRAPH)  # SPARQLWrapper asks format=n3: an alias of Turtle, which is N3 too
 FORMS = {"select": TABULAR, "ask": TABULAR, "graph": GRAPH}
 # A generic ``format=json``/``format=xml`` means the JSON/XML flavour of whatever the query returns.
 GENERIC = {("json", "graph"): "jsonld", ("xml", "graph"): "rdfxml"}

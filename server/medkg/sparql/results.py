@@ -14,11 +14,11 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from .. import formats
+
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 Row = Sequence[Any]  # one solution: a term (or None) per variable
-GRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
-                 "rdfxml": ox.RdfFormat.RDF_XML, "jsonld": ox.RdfFormat.JSON_LD}
 
 
 def json_term(term: Any) -> dict[str, Any]:
@@ -115,5 +115,5 @@ def serialize_boolean(value: bool, name: str) -> bytes:
 
 
 def serialize_triples(triples: list[ox.Triple], name: str, prefixes: dict[str, str]) -> bytes:
-    use = None if name == "ntriples" else prefixes  # N-Triples has no prefixes
-    return ox.serialize(triples, format=GRAPH_FORMATS[name], prefixes=use) or b""
+    use = None if name == "nt" else prefixes  # N-Triples has no prefixes
+    return ox.serialize(triples, format=formats.RDF[name].oxigraph, prefixes=use) or b""

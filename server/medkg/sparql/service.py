@@ -7,18 +7,17 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 
-from .. import extensions
+from .. import extensions, formats
 from ..assets import SPARQL_EXAMPLES_DIR
 from ..conneg import negotiate
+from ..http import text_error
 from ..pipeline.export import serialize
 from .description import class_counts, describe
 from .state import SparqlState
-from .wsgi import plain
 
 PATH = "/sparql"
 bp = Blueprint("sparql", __name__)
-DESCRIPTION_TYPES = {"text/turtle": "ttl", "text/html": "html", "application/rdf+xml": "rdfxml",
-                     "application/n-triples": "nt", "application/ld+json": "jsonld"}
+DESCRIPTION_TYPES = formats.by_media_type(formats.DESCRIPTION)
 __all__ = ["PATH", "bp"]
 
 
@@ -37,8 +36,10 @@ def service_description() -> ResponseReturnValue:
     """The sd:Service in the RDF format asked for; a browser gets the query editor."""
     chosen = negotiate(request.headers.get("Accept"), list(DESCRIPTION_TYPES))
     if chosen is None:
-        return plain(406, f"the service description is offered as {', '.join(DESCRIPTION_TYPES)}")
-    if chosen == "text/html":
+        return text_error(406, "the service description is offered as "
+                          + ", ".join(f.media_type for f in formats.offer(formats.DESCRIPTION)))
+    fmt = DESCRIPTION_TYPES[chosen]
+    if fmt is formats.HTML:
         return editor()
     current = state()
     if current.counts is None:
@@ -46,7 +47,7 @@ def service_description() -> ResponseReturnValue:
     endpoint_url = request.url_root.rstrip("/") + PATH
     graph = describe(current.dataset, current.counts, endpoint_url, request.url_root,
                      current_app.extensions.get(extensions.VOID_HOOKS, []))
-    response = Response(serialize(graph, DESCRIPTION_TYPES[chosen]), content_type=chosen)
+    response = Response(serialize(graph, fmt.name), content_type=fmt.media_type)
     response.vary.add("Accept")
     return response
 
@@ -68,15 +69,3 @@ def editor() -> ResponseReturnValue:
     response.vary.add("Accept")
     return response
 
-
-@bp.after_app_request
-def cors(response: Response) -> Response:
-    """Any site may read the endpoint (it is public and read-only); preflights get the methods and headers."""
-    if request.path.rstrip("/") == PATH:
-        response.headers["Access-Control-Allow-Origin"] = "*"
-        if request.method == "OPTIONS":
-            response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-            response.headers["Access-Control-Allow-Headers"] = request.headers.get(
-                "Access-Control-Request-Headers", "Accept, Content-Type")
-            response.headers["Access-Control-Max-Age"] = "86400"
-    return response

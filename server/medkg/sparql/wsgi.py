@@ -14,6 +14,7 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
+from ..http import CORS_HEADERS, add_cors, text_error
 from .executor import ExecutorDied, QueryTimeout
 from .jobs import Job, Reply
 from .negotiation import GRAPH, TABULAR, acceptable
@@ -22,13 +23,7 @@ from .state import SparqlState
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 ANY_RESULT = [f.media_type for f in (*TABULAR, *GRAPH)]
-CORS = ("Access-Control-Allow-Origin", "*")
 Answer = tuple[str, list[tuple[str, str]], bytes]  # status line, headers, body
-
-
-def plain(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    """An error answer: a message in plain text, never a stack trace."""
-    return Response(message.rstrip() + "\n", status, headers, content_type="text/plain; charset=utf-8")
 
 
 class QueryHandler:
@@ -48,7 +43,7 @@ class QueryHandler:
         try:
             job = parse_request(Request(environ), self.state.limits)
         except ProtocolError as exc:
-            return self.finish(plain(exc.status, exc.message, exc.headers), environ, start_response)
+            return self.finish(text_error(exc.status, exc.message, exc.headers), environ, start_response)
         if job is None:
             return self.app(environ, start_response)  # no query: the service description or the editor
         answer = self.answer(job, environ)
@@ -71,13 +66,12 @@ class QueryHandler:
 
     @staticmethod
     def finish(response: Response, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        response.headers[CORS[0]] = CORS[1]  # the endpoint is public and read-only: any site may read it
-        return response(environ, start_response)
+        return add_cors(response)(environ, start_response)  # the endpoint is public and read-only
 
     def answer(self, job: Job, environ: dict[str, Any]) -> Response | Answer:
         """Run ``job`` (or find its answer in the cache): an error response, or status, headers and body."""
         if job.format is None and not acceptable(job.accept):
-            return plain(406, f"none of the acceptable types ({job.accept}) is a query result format; offered: "
+            return text_error(406, f"none of the acceptable types ({job.accept}) is a query result format; offered: "
                               f"{', '.join(dict.fromkeys(ANY_RESULT))}")
         key = (self.state.dataset.etag, job)
         reply: Reply | None = self.state.cache.get(key)
@@ -85,9 +79,9 @@ class QueryHandler:
             try:
                 reply = self.state.pool().run(job)
             except QueryTimeout as exc:
-                return plain(503, str(exc), {"Retry-After": "5"})
+                return text_error(503, str(exc), {"Retry-After": "5"})
             except ExecutorDied as exc:
-                return plain(500, str(exc))
+                return text_error(500, str(exc))
             if reply.status == 200:
                 self.state.cache.put(key, reply, len(reply.body))
         if reply.status != 200:
@@ -100,7 +94,7 @@ def success(reply: Reply, key: Hashable, environ: dict[str, Any]) -> Answer:
 
     Headers are written directly: werkzeug's response machinery cost as much as running a lookup."""
     tag = '"' + hashlib.sha1(repr(key).encode() + reply.content_type.encode()).hexdigest()[:20] + '"'
-    headers = [("ETag", tag), ("Cache-Control", "public, max-age=300"), ("Vary", "Accept"), CORS,
+    headers = [("ETag", tag), ("Cache-Control", "public, max-age=300"), ("Vary", "Accept"), *CORS_HEADERS,
                *reply.headers.items()]
     if tag in environ.get("HTTP_IF_NONE_MATCH", "") or environ.get("HTTP_IF_NONE_MATCH") == "*":
         return "304 Not Modified", headers, b""
