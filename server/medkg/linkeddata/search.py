@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rdflib import RDF, SKOS, Literal, URIRef
 
+from ..store import Dataset
 from .terms import triples
-
-if TYPE_CHECKING:
-    from .site import Site
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _ACRONYM = re.compile(r"\(([A-Za-z][A-Za-z0-9&/.-]{1,11})\)")
@@ -103,9 +102,9 @@ def _rank(entry: Entry, q: str) -> int | None:
     return None
 
 
-def build_index(site: Site) -> SearchIndex:
-    """Index every skos:Concept's labels and definitions, in every language, plus acronyms in parentheses."""
-    data = site.dataset
+def build_index(data: Dataset, label: Callable[[str], str]) -> SearchIndex:
+    """Index every skos:Concept's labels and definitions, in every language, plus acronyms in parentheses;
+    ``label`` names a concept or a scheme in the results."""
     concepts = {str(s) for s, _, _ in triples(data, predicate=RDF.type, obj=SKOS.Concept)}
     entries: list[Entry] = []
     for prop, kind in KINDS.items():
@@ -113,8 +112,8 @@ def build_index(site: Site) -> SearchIndex:
             if isinstance(s, URIRef) and str(s) in concepts and isinstance(o, Literal):
                 entries.extend(_entries(str(s), kind, o))
     entries = sorted(set(entries), key=lambda e: (e.iri, e.kind, e.lang, e.text))
-    schemes = {str(c): site.label(str(s)) for c, _, s in triples(data, predicate=SKOS.inScheme)}
-    return SearchIndex(entries, {iri: site.label(iri) for iri in concepts}, schemes)
+    schemes = {str(c): label(str(s)) for c, _, s in triples(data, predicate=SKOS.inScheme)}
+    return SearchIndex(entries, {iri: label(iri) for iri in concepts}, schemes)
 
 
 def _entries(iri: str, kind: str, literal: Literal) -> list[Entry]:

@@ -87,7 +87,7 @@ def load_site(dataset: Dataset, cache_size: int = 0, cache_bytes: int = 0) -> Si
     labels = collect_labels(dataset, ontology)
     site = Site(dataset, PathMap(dataset.base), ontology, shapes, labels, _provenance(dataset.folder),
                 SearchIndex([]))
-    site.index = build_index(site)
+    site.index = build_index(dataset, site.label)
     site.documents = AnswerCache(cache_size, cache_bytes)
     return site
 
