@@ -19,6 +19,7 @@ from ..iris import MEDKG
 from .citations import extract
 from .provisions import Ref, emit
 
+NAME_SEP = "\x1f"  # between the names a finder gives one term ("*A* or *B* means"); the first is preferred
 _ACRONYM = re.compile(r"^(.*?)\s*\(([A-Z][A-Za-z0-9-]{0,9}s?)\)$")
 _OR_ACRONYM = re.compile(r"^(.*?)\s+or\s+([A-Z][A-Z0-9-]{1,9})$")
 # "To qualify as a rural PSO, a PSO must—": the narrower term and its broader one
@@ -39,13 +40,23 @@ class Definition:
 
 
 def split_term(raw: str) -> tuple[str, list[str]]:
-    """"Provider-sponsored organization (PSO)" → ("Provider-sponsored organization", ["PSO"])."""
+    """"Provider-sponsored organization (PSO)" → ("Provider-sponsored organization", ["PSO"]); several names
+    (joined by ``NAME_SEP``) → the first, and the others as alternatives; "X (or Y)" → X and Y."""
+    labels: list[str] = []
+    for name in raw.split(NAME_SEP):
+        labels += [n for n in _one_name(name) if n and n not in labels]
+    return (labels[0], labels[1:]) if labels else ("", [])
+
+
+def _one_name(raw: str) -> list[str]:
     term = " ".join(raw.replace("*", "").split()).strip(" ,.;:")
+    if match := re.match(r"^(.*?)\s*\(or ([^()]+)\)$", term):
+        return [match.group(1).strip(" ,"), match.group(2).strip()]
     for pattern in (_ACRONYM, _OR_ACRONYM):
         match = pattern.match(term)
         if match and match.group(1):
-            return match.group(1).strip(" ,"), [match.group(2)]
-    return term, []
+            return [match.group(1).strip(" ,"), match.group(2)]
+    return [term]
 
 
 def qualify_definitions(text: str, ref: Ref, location: SourceLocation) -> list[Definition]:

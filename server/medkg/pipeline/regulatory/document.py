@@ -21,7 +21,7 @@ from . import citations
 from .definitions import Definition, concept_iri, emit_definition, qualify_definitions, split_term
 from .history import emit_citation, emit_history, find_citations
 from .provisions import Ref, emit, emit_text, flag_incomplete
-from .structure import Tree
+from .structure import Tree, unmark
 
 SCHEMES = {
     "42-cfr-422": {
@@ -101,7 +101,7 @@ def _own_text(tree: Tree, path: tuple[str, ...]) -> str:
     """A paragraph's own text with the definition entries it lists (its designated sub-paragraphs are apart)."""
     parts = [tree.paras[path].text] if path in tree.paras else []
     parts += [e.text for e in tree.entries if e.path == path]
-    return "\n\n".join(p for p in parts if p).replace("*", "")  # one entry a paragraph; Markdown italics are not text
+    return unmark("\n\n".join(p for p in parts if p))  # one entry a paragraph; Markdown italics are not text
 
 
 def emit_editorial(ctx: BuildContext, provision: URIRef, note: str, loc: SourceLocation) -> None:
@@ -145,10 +145,11 @@ def _definitions(section: Section, finder: TermFinder, entry_term: TermFinder) -
         for hit in entry_term(entry.text)[:1]:
             out.append(_make(hit, entry.text, section.ref.child(*entry.path), SourceLocation(file, entry.line)))
             out[-1].incomplete = section.incomplete_entry and entry is tree.entries[-1]
+            out += _nested(entry.parts[1:], finder, out[-1])
     for path, para in tree.paras.items():
         full = " ".join(t for t in (para.text, tree.descendants_text(path)) if t)
         loc = SourceLocation(file, para.line)
-        found = finder(para.text)
+        found = finder(para.text) or _verbless(finder, para.text, full)
         for i, hit in enumerate(found):
             # several definitions in one paragraph: each runs to the next one, the last takes the sub-paragraphs
             end = found[i + 1][1] if i + 1 < len(found) else len(full)
@@ -159,9 +160,29 @@ def _definitions(section: Section, finder: TermFinder, entry_term: TermFinder) -
     return out
 
 
+def _verbless(finder: TermFinder, text: str, full: str) -> list[tuple[str, int]]:
+    """``*X* -`` whose first sub-paragraph says "(1) Means …": the term the sub-paragraphs define."""
+    if not text or len(text) > 200 or not re.search(r"[-—–:]\s*$", text) or len(full) <= len(text):
+        return []
+    return [hit for hit in finder(full[: len(text) + 40]) if hit[1] < len(text)]
+
+
+def _nested(parts: list[str], finder: TermFinder, outer: Definition) -> list[Definition]:
+    """Italic terms that open the list items of another definition ("(1) *X* means …"): concepts of their own."""
+    out = []
+    for part in parts:
+        match = re.match(r"^\((\w{1,5})\)\s*", part)
+        body = part[match.end():] if match else part
+        for hit in finder(body)[:1]:
+            nested = _make(hit, body, outer.ref, outer.location)
+            if nested.term and normalize_label(nested.term) != normalize_label(outer.term):
+                out.append(nested)
+    return out
+
+
 def _make(found: tuple[str, int], text: str, ref: Ref, loc: SourceLocation) -> Definition:
     term, alt = split_term(found[0])
-    return Definition(term, " ".join(text[found[1]:].replace("*", "").split()), ref, loc, alt)
+    return Definition(term, " ".join(unmark(text[found[1]:]).split()), ref, loc, alt)
 
 
 def _cut(section: Section, path: tuple[str, ...]) -> bool:

@@ -18,6 +18,7 @@ USC_ORDER = ("lower", "digit", "upper", "roman", "uroman", "dlower")
 _ROMANS = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv", "xvi",
            "xvii", "xviii", "xix", "xx", "xxi", "xxii", "xxiii", "xxiv", "xxv"]
 _FIRST = {"lower": "a", "digit": "1", "roman": "i", "upper": "A", "uroman": "I", "dlower": "aa"}
+LITERAL_STAR = "\ue02a"  # a Markdown-escaped asterisk ("\\*") while italics are read; an "*" again in the text
 DESIGNATOR = r"\((?:\d{1,3}|[a-z]{1,5}|[A-Z]{1,5})\)"
 
 
@@ -71,6 +72,11 @@ class Tree:
         """The text of every paragraph below ``path``, in document order."""
         below = [p for k, p in self.paras.items() if len(k) > len(path) and k[: len(path)] == path]
         return " ".join(f"({p.path[-1]}) {p.text}" for p in sorted(below, key=lambda p: p.line) if p.text)
+
+
+def unmark(text: str) -> str:
+    """Text without Markdown italics, escaped asterisks restored."""
+    return text.replace("*", "").replace(LITERAL_STAR, "*")
 
 
 def kinds_of(designator: str) -> list[str]:

@@ -1,11 +1,9 @@
 """eCFR sections rendered as Markdown (one file per section, e.g. ``…/subpart-H-…/section-422.354.md``).
 
-``##### § 422.2 Definitions. #####`` heads the file; paragraphs are separated by blank lines and start with their
-designators ((a) (1) (i) (A), several may start one line); an italic run right after a designator is the
-paragraph's heading unless a defining verb follows it. A paragraph that opens with an italic term followed by a
-defining verb (means, is, are, refers to, generally refers to, stands for, has the meaning given, has the
-definition, includes, is defined in) defines that term; so does a heading restated as the subject of "is a/an/the"
-or "means" (``*A coordinated care plan.* A coordinated care plan is a plan that …``). A bracketed source note ends
+``##### § 422.2 Definitions. #####`` heads the file; paragraphs are separated by blank lines (or start a line with
+their designator: (a) (1) (i) (A), several may start one line, italic markers ``(*1*)`` read as ``(1)``); an italic run
+right after a designator is the paragraph's heading unless it is the defined term. ``ecfr_terms`` finds the terms.
+Markdown escapes (``\\*``) are literal characters and ``<br/>`` in table cells a space. A bracketed source note ends
 the file; "Link to an amendment published at …" lines are kept as editorial notes, not text. The subpart comes
 from the folder name (``subpart-H-ProviderSponsored-Organizations`` → subpart H).
 """
@@ -17,20 +15,18 @@ from collections.abc import Sequence
 
 from ..context import BuildContext
 from ..diagnostics import SourceLocation
-from ..labels import normalize_label
 from ..regulatory.document import Section, emit_files, emit_scheme
 from ..regulatory.provisions import Ref, cfr_section, emit
-from ..regulatory.structure import CFR_ORDER, Unit, build_tree, split_designators
+from ..regulatory.structure import CFR_ORDER, LITERAL_STAR, Unit, build_tree, split_designators
+from .ecfr_terms import direct_term, find_terms, restated_term
 from .registry import InputFile, SourceFormat, register
 
 SCHEME = "42-cfr-422"
 _HEADING = re.compile(r"^#{1,6}\s*§\s*(\d+)\.(\d+)\s+(.*?)\s*#*\s*$")
-_VERB = r"(?:means|is|are|refers to|generally refers to|stands for|has the meaning|has the definition|includes)\b"
-_QUALIFIER = r"(?:,?\s*for (?:the )?purposes? of [^,]{1,60},)?"
-_DIRECT = re.compile(rf"^\*([^*]+)\*(,?\s*(?:\([A-Z][\w-]*\)|or [A-Z][A-Z0-9-]+)?){_QUALIFIER}\s+{_VERB}")
-_RESTATED = re.compile(r"^\*([^*]+)\.\*\s+(?:An?\s+|The\s+)?([^.*]{1,90}?)\s+"
-                       r"(?:is an?\b|is the\b|means\b|has the definition\b|has the meaning\b)")
-_ITALIC_HEAD = re.compile(r"^\*([^*]+)\*\s*(?:-|—)?\s*")
+_ITALIC_HEAD = re.compile(r"^\*(?!\()([^*]+)\*\s*(?:-|—)?\s*")
+_MARKER = re.compile(r"\(\*(\w{1,5})\*\)|\*\((\w{1,5})\)\*|\*\((\w{1,5})\*\)|\(\*(\w{1,5})\)\*")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
+_NEW_BLOCK = re.compile(r"^(?:\*?\(\*?\w{1,5}\*?\)\*?\s|\*[^*]+\*\s+(?:means|is|are|refers)\b)")
 _SUBPART = re.compile(r"(?:^|/)subpart-([A-Z]{1,2})(?:-|/|$)")
 
 
@@ -81,48 +77,40 @@ def _read_body(item: InputFile, lines: list[str], start: int) -> tuple[list[Unit
 
 
 def _blocks(lines: list[str], start: int) -> list[tuple[int, str]]:
-    """Blank-line separated blocks (a table is one block), with their first line number."""
-    blocks: list[tuple[int, str]] = []
-    current: list[str] = []
-    for i in range(start, len(lines) + 1):
-        line = lines[i].strip() if i < len(lines) else ""
-        if line:
-            current.append(line)
+    """Blank-line separated blocks (a table is one block), with their first line number; a line that opens with a
+    paragraph designator starts a new block even without a blank line before it."""
+    blocks: list[tuple[int, int, list[str]]] = []
+    for i in range(start, len(lines)):
+        line = lines[i].strip()
+        if not line:
             continue
-        if current:
-            blocks.append((i - len(current) + 1, " ".join(current)))
-            current = []
-    return blocks
+        joined = blocks and blocks[-1][1] == i - 1 and not _NEW_BLOCK.match(line)
+        if joined:
+            blocks[-1][2].append(line)
+            blocks[-1] = (blocks[-1][0], i, blocks[-1][2])
+        else:
+            blocks.append((i + 1, i, [line]))
+    return [(first, " ".join(parts)) for first, _, parts in blocks]
 
 
 def _units(number: int, block: str) -> list[Unit]:
     units = []
-    for designator, piece in split_designators(block):
+    for designator, piece in split_designators(clean_markup(block)):
         heading = None
         defines = bool(find_terms(piece))
-        if designator and not _DIRECT.match(piece) and (m := _ITALIC_HEAD.match(piece)):
+        if designator and (m := _ITALIC_HEAD.match(piece)) and not direct_term(piece):
             # a restated heading ("*A coordinated care plan.* A coordinated care plan is …") stays in the text
-            heading, piece = m.group(1).strip().rstrip("."), piece if defines else piece[m.end():]
+            heading, piece = m.group(1).strip().rstrip("."), piece if restated_term(piece) else piece[m.end():]
         units.append(Unit(designator, piece, number, designator is None and defines, heading))
     return units
 
 
-def find_terms(text: str) -> list[tuple[str, int]]:
-    """The term an italic-opened paragraph defines, directly or restated after its heading."""
-    if m := _DIRECT.match(text):
-        prefix = re.match(r"Definitions?\.\s*", m.group(1))  # "*Definition. Post-stabilization care services*"
-        skip = prefix.end() if prefix else 0
-        return [(m.group(1)[skip:] + m.group(2).rstrip(", "), skip + 1 if skip else 0)]
-    if m := _RESTATED.match(text):
-        heading = re.sub(r"^(?:An?|The)\s+", "", m.group(1))
-        restated = m.group(2)
-        short = re.sub(r"\s*\([^)]*\)", "", heading)
-        if normalize_label(restated) in {normalize_label(heading), normalize_label(short)} or \
-                restated in re.findall(r"\(([A-Z]+)\)", heading):
-            # the definition is the restating sentence: "A coordinated care plan is a plan that …"
-            return [(heading[0].upper() + heading[1:], m.end(1) + 2 + len(text[m.end(1) + 2:]) -
-                     len(text[m.end(1) + 2:].lstrip()))]
-    return []
+def clean_markup(text: str) -> str:
+    """Markdown escapes (``\\*`` is a literal asterisk) and italic paragraph markers (``(*1*)``, ``*(i)*``)."""
+    text = text.replace("\\*", LITERAL_STAR)
+    text = _ESCAPE.sub(r"\1", text)
+    text = re.sub(r"<br\s*/?>", " ", text)
+    return _MARKER.sub(lambda m: f"({next(g for g in m.groups() if g)})", text)
 
 
 FORMAT = register(SourceFormat("ecfr-markdown", "eCFR section rendered as Markdown ('##### § 422.2 Definitions. "
