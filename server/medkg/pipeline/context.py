@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rdflib import DCTERMS, OWL, RDF, RDFS, SKOS, XSD, Graph, Namespace
+from rdflib import DCTERMS, OWL, RDF, RDFS, SKOS, XSD, Graph, Namespace, URIRef
 from rdflib.term import Node
 
 from .diagnostics import Diagnostics, SourceLocation
-from .iris import ELI, MEDKG, IRIs
+from .iris import ELI, MEDKG, IRIs, is_iri
 
 PROV = Namespace("http://www.w3.org/ns/prov#")
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -51,12 +51,25 @@ class BuildContext:
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     provenance: dict[Triple, SourceLocation] = field(default_factory=dict)
     pending: list[PendingReference] = field(default_factory=list)
+    valid_iris: set[URIRef] = field(default_factory=set)
 
     def add(self, triple: Triple, location: SourceLocation | None = None) -> None:
-        """Assert a triple, remembering the first source location it came from."""
+        """Assert a triple, remembering the first source location it came from. A triple naming an IRI that is
+        not valid (RFC 3987) is left out with an error: no writer or store downstream can take it."""
+        for term in triple:
+            if isinstance(term, URIRef) and term not in self.valid_iris and not self._check_iri(term, location):
+                return
         self.graph.add(triple)
         if location is not None:
             self.provenance.setdefault(triple, location)
+
+    def _check_iri(self, iri: URIRef, location: SourceLocation | None) -> bool:
+        if is_iri(str(iri)):
+            self.valid_iris.add(iri)
+            return True
+        self.diagnostics.error("iri.invalid", f"{str(iri)!r} is not a valid IRI (RFC 3987); the statement naming "
+                               "it is left out", location or SourceLocation("(build)"))
+        return False
 
     def add_all(self, triples: Iterable[Triple], location: SourceLocation | None = None) -> None:
         for triple in triples:

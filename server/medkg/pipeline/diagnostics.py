@@ -20,6 +20,11 @@ class SourceLocation:
         return f"{self.file}:{self.line}" if self.line else self.file
 
 
+def printable(text: str) -> str:
+    """``text`` with every character a terminal would act on (controls, line and paragraph separators) escaped."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     severity: Severity
@@ -30,7 +35,7 @@ class Diagnostic:
 
     def __str__(self) -> str:
         record = f" [record {self.record}]" if self.record else ""
-        return f"{self.location}: {self.severity}: {self.message}{record} ({self.code})"
+        return printable(f"{self.location}: {self.severity}: {self.message}{record} ({self.code})")
 
 
 @dataclass

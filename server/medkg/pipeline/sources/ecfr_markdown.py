@@ -31,7 +31,7 @@ _SUBPART = re.compile(r"(?:^|/)subpart-([A-Z]{1,2})(?:-|/|$)")
 
 
 def detect(item: InputFile) -> bool:
-    first = next((line for line in item.text.splitlines() if line.strip()), "")
+    first = next((line for line in item.lines() if line.strip()), "")
     return bool(_HEADING.match(first)) and first.rstrip().endswith("#")
 
 
@@ -40,7 +40,7 @@ def parse(files: Sequence[InputFile], ctx: BuildContext) -> None:
 
 
 def read_section(item: InputFile, ctx: BuildContext) -> Section | None:
-    lines = item.text.splitlines()
+    lines = item.lines()
     start = next(i for i, line in enumerate(lines) if line.strip())
     head = _HEADING.match(lines[start])
     if head is None:

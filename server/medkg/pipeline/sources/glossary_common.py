@@ -10,7 +10,7 @@ from rdflib.term import Node
 
 from ..context import BuildContext
 from ..diagnostics import SourceLocation
-from ..iris import MEDKG
+from ..iris import MEDKG, is_web_iri
 from ..labels import normalize_label
 
 # SPDX identifiers and names seen in glossary sources → the licence document IRI.
@@ -25,20 +25,12 @@ LICENSES: dict[str, str] = {
 # A trailing parenthesised acronym: "(PSO)", "(HDHP)", "(ACO en inglés)".
 _ACRONYM = re.compile(r"^(?P<base>.+?)\s*\((?P<acro>[A-Z][A-Z0-9&.\-]{1,11})(?:\s+en\s+ingl[eé]s)?\)\s*$")
 _SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
-_URL = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$")
-
-
-def is_url(text: str) -> bool:
-    """An absolute http(s) URL without spaces and with a dotted host."""
-    return bool(_URL.match(text))
-
-
 def license_iri(text: str) -> URIRef | None:
     """The licence document for an SPDX id, a licence name or a licence URL; None when unknown."""
     key = text.strip().lower()
     if key in LICENSES:
         return URIRef(LICENSES[key])
-    if is_url(text.strip()):
+    if is_web_iri(text.strip()):
         return URIRef(text.strip())
     return None
 
@@ -143,7 +135,11 @@ def add_collection(ctx: BuildContext, scheme_slug: str, scheme: URIRef, category
     """A category as a skos:Collection of its concepts (part of the scheme it groups)."""
     collection = ctx.iris.collection(scheme_slug, category)
     label = category if not category.islower() else category[:1].upper() + category[1:]
-    ctx.add_all([(collection, RDF.type, SKOS.Collection),
-                 (collection, SKOS.prefLabel, Literal(label, lang="en")),
-                 (collection, DCTERMS.isPartOf, scheme),
-                 (collection, SKOS.member, concept)], loc)
+    first = ctx.graph.value(collection, SKOS.prefLabel)
+    if first is None:
+        ctx.add_all([(collection, RDF.type, SKOS.Collection), (collection, SKOS.prefLabel, Literal(label, lang="en")),
+                     (collection, DCTERMS.isPartOf, scheme)], loc)
+    elif str(first) != label:  # "Costs" and "Costs!" name one collection: it keeps the first spelling
+        ctx.diagnostics.warning("records.category-spelling", f"category {category!r} names the same collection as "
+                                f"{str(first)!r}, which keeps that spelling", loc)
+    ctx.add((collection, SKOS.member, concept), loc)

@@ -17,15 +17,18 @@ from rdflib import DCTERMS, OWL, SKOS, Literal, URIRef
 
 from ..context import BuildContext
 from ..diagnostics import Diagnostics, SourceLocation
-from ..iris import MEDKG, slugify
+from ..iris import MEDKG, is_web_iri, slugify
 from . import record_pages as pages
-from .glossary_common import SchemeInfo, add_collection, add_concept, add_scheme, is_url, labels_for, license_iri
+from .glossary_common import SchemeInfo, add_collection, add_concept, add_scheme, labels_for, license_iri
 from .registry import InputFile, SourceFormat, register
 
 KEYS = ("term", "normalized_term", "category", "alias", "definition", "related_term", "source_url", "publisher",
         "license")
 REPEATABLE = {"alias", "related_term"}
+URL_KEYS = ("source_url",)
+LEFT_OUT = "; the record is left out"
 _SEE = re.compile(r"\(See(?:\s+also)?\s+([^()]+?)\.?\)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _DOMAIN_SUFFIX = re.compile(r"\.(com|org|gov|net|edu|us)$", re.IGNORECASE)
 
 Line = pages.Line
@@ -58,7 +61,7 @@ class Record:
 
 def detect(item: InputFile) -> bool:
     """The first non-blank line is ``- term`` (or another key, for a first record that lacks its term)."""
-    lines = [line.strip() for line in item.text.splitlines() if line.strip()][:2]
+    lines = [line.strip() for line in item.lines() if line.strip()][:2]
     if not lines or not lines[0].startswith("- "):
         return False
     return lines[0] == "- term" or (lines[0][2:] in KEYS and len(lines) == 2 and lines[1].startswith("- "))
@@ -75,7 +78,7 @@ def _starts_record(lines: list[str], i: int) -> bool:
 def split_records(item: InputFile, diagnostics: Diagnostics) -> list[Record]:
     """Cut a file into records: a header of ``- `` lines, then page text until the next record starts."""
     records: list[Record] = []
-    lines = item.text.splitlines()
+    lines = item.lines()
     in_header = False
     stray: int | None = None
     for i, raw in enumerate(lines):
@@ -113,14 +116,18 @@ def _read_pair(record: Record, i: int, diagnostics: Diagnostics) -> int:
     """Read the key at line ``i`` of the header and its value; returns how many lines that took."""
     key, line = _value(record, i) or "", record.header[i][1]
     if key not in KEYS:
-        diagnostics.error("records.unknown-key", f"unknown key {key!r} (known: {', '.join(KEYS)})",
+        diagnostics.error("records.unknown-key", f"unknown key {key!r} (known: {', '.join(KEYS)}){LEFT_OUT}",
                           record.loc(line), record.name)
         return 2
     value, following = _value(record, i + 1), _value(record, i + 2)
     if value is None or (value in KEYS and following not in KEYS):  # the next line is the next key
-        diagnostics.error("records.odd-lines", f"odd number of key/value lines: key {key!r} has no value",
+        diagnostics.error("records.odd-lines", f"odd number of key/value lines: key {key!r} has no value{LEFT_OUT}",
                           record.loc(line), record.name)
         return 1
+    if not value:
+        diagnostics.error("records.empty-value", f"key {key!r} has an empty value{LEFT_OUT}",
+                          record.loc(record.header[i + 1][1]), record.name)
+        return 2
     if key in record.fields and key not in REPEATABLE:
         diagnostics.warning("records.repeated-key", f"key {key!r} repeated; the first value is kept",
                             record.loc(line), record.name)
@@ -141,7 +148,36 @@ def usable(record: Record, diagnostics: Diagnostics) -> bool:
         problems.append(("records.no-definition", "record has no definition"))
     for code, message in problems:
         diagnostics.error(code, f"{message}; record left out", record.loc(), record.name)
-    return not problems
+    return not problems and valid_urls(record, diagnostics)
+
+
+def valid_urls(record: Record, diagnostics: Diagnostics) -> bool:
+    """Every source_url is an absolute http(s) IRI (RFC 3987): it is copied into the graph as it is."""
+    bad = [(url, line) for key in URL_KEYS for url, line in record.fields.get(key, []) if not is_web_iri(url)]
+    for url, line in bad:
+        diagnostics.error("records.bad-url", f"source_url is not an absolute http(s) URL: {url!r} (it must be a "
+                          f"valid IRI, RFC 3987){LEFT_OUT}", record.loc(line), record.name)
+    return not bad
+
+
+def plain_values(record: Record, diagnostics: Diagnostics) -> bool:
+    """No value holds a control character (a NUL, an escape, a C1 control...): no glossary text has one."""
+    bad = [(key, value, line) for key, values in record.fields.items() for value, line in values
+           if _CONTROL.search(value)]
+    for key, value, line in bad:
+        char = _CONTROL.search(value)
+        assert char is not None
+        diagnostics.error("records.control-character", f"the value of key {key!r} holds the control character "
+                          f"U+{ord(char.group(0)):04X}{LEFT_OUT}", record.loc(line), record.name)
+    return not bad
+
+
+def read_record(record: Record, diagnostics: Diagnostics) -> bool:
+    """Read a record's fields; False when anything in it is wrong (each problem reported, file:line)."""
+    seen = len(diagnostics.items)
+    read_fields(record, diagnostics)
+    clean = not any(d.severity == "error" for d in diagnostics.items[seen:])
+    return usable(record, diagnostics) and plain_values(record, diagnostics) and clean
 
 
 def dedupe(records: list[Record], diagnostics: Diagnostics) -> list[Record]:
@@ -170,26 +206,35 @@ def scheme_slug(publisher: str) -> str:
 def publisher_site(publisher: str) -> list[str]:
     """"MedicarePlans.com" → ["https://medicareplans.com/"]: a publisher named by its domain names its site."""
     name = publisher.strip().lower()
-    return [f"https://{name}/"] if _DOMAIN_SUFFIX.search(name) and is_url(f"https://{name}/") else []
+    return [f"https://{name}/"] if _DOMAIN_SUFFIX.search(name) and is_web_iri(f"https://{name}/") else []
 
 
 def parse(items: Sequence[InputFile], ctx: BuildContext) -> None:
     records: list[Record] = []
     for item in items:
         for record in split_records(item, ctx.diagnostics):
-            read_fields(record, ctx.diagnostics)
-            if usable(record, ctx.diagnostics):
+            if read_record(record, ctx.diagnostics):
                 records.append(record)
-    by_publisher: dict[str, list[Record]] = defaultdict(list)
-    for record in dedupe(records, ctx.diagnostics):
-        by_publisher[record.first("publisher") or ""].append(record)
-    for publisher in sorted(by_publisher):
-        build_scheme(publisher, by_publisher[publisher], ctx)
+    by_scheme: dict[str, list[Record]] = defaultdict(list)
+    for record in sorted(dedupe(records, ctx.diagnostics), key=lambda r: r.first("publisher") or ""):
+        by_scheme[scheme_slug(record.first("publisher") or "")].append(record)
+    for slug in sorted(by_scheme):
+        build_scheme(publisher_of(by_scheme[slug], ctx.diagnostics), by_scheme[slug], ctx)
+
+
+def publisher_of(records: list[Record], diagnostics: Diagnostics) -> str:
+    """The publisher of records sharing one scheme: the first spelling; another spelling of it is reported."""
+    publisher = records[0].first("publisher") or ""
+    for record in records:
+        if record.first("publisher") != publisher:
+            diagnostics.warning("records.publisher-spelling", f"publisher {record.first('publisher')!r} names the "
+                                f"same scheme as {publisher!r}, which keeps that spelling", record.loc(), record.name)
+    return publisher
 
 
 def build_scheme(publisher: str, records: list[Record], ctx: BuildContext) -> None:
     slug = scheme_slug(publisher)
-    sources = sorted({u for r in records if (u := r.first("source_url")) and is_url(u)}) or publisher_site(publisher)
+    sources = sorted({u for r in records if (u := r.first("source_url"))}) or publisher_site(publisher)
     if not sources:
         ctx.diagnostics.warning("records.no-source", f"no record of {publisher!r} has a source_url and the "
                                 "publisher is not a web domain: the scheme has no source", records[0].loc())
@@ -231,12 +276,8 @@ def add_definition(record: Record, page: pages.Page, concept: URIRef, ctx: Build
                                 "record's definition; the record's is kept", record.loc(source.text[1]), record.name)
     if source.authority is not None:
         ctx.add((concept, MEDKG.definitionAuthority, Literal(source.authority[0])), record.loc(source.authority[1]))
-    for url, line in record.fields.get("source_url", []):
-        if is_url(url):
-            ctx.add((concept, MEDKG.definitionSource, URIRef(url)), record.loc(line))
-        else:
-            ctx.diagnostics.error("records.bad-url", f"source_url is not an absolute http(s) URL: {url!r}",
-                                  record.loc(line), record.name)
+    for url, line in record.fields.get("source_url", []):  # checked by valid_urls
+        ctx.add((concept, MEDKG.definitionSource, URIRef(url)), record.loc(line))
 
 
 def add_rights(record: Record, concept: URIRef, scheme: URIRef, ctx: BuildContext) -> None:

@@ -22,7 +22,7 @@ from ..diagnostics import Diagnostics, SourceLocation
 from ..iris import MEDKG, slugify
 from .glossary_common import LICENSES, SchemeInfo, add_collection, add_concept, add_scheme, labels_for, license_iri
 from .markdown_text import links, plain_text
-from .registry import InputFile, SourceFormat, register
+from .registry import InputFile, SourceFormat, register, split_lines
 
 SCHEME = "healthcare-gov-glossary"
 PUBLISHER = "Centers for Medicare & Medicaid Services"
@@ -70,7 +70,7 @@ class Entry:
 
 def _front_matter(text: str) -> tuple[list[str], int] | None:
     """The front matter lines and the 1-based line of its closing ``---`` (0: never closed), if there is one."""
-    lines = text.splitlines()
+    lines = split_lines(text)
     start = next((i for i, line in enumerate(lines) if line.strip()), len(lines))  # blank lines may come first
     if start == len(lines) or lines[start].strip() != "---":
         return None
@@ -113,7 +113,7 @@ def read_entry(item: InputFile, diagnostics: Diagnostics) -> Entry | None:
         diagnostics.error("hcgov.yaml", "front matter is not a mapping of keys to values",
                           SourceLocation(item.display, opening + 1))
         return None
-    body = "\n".join(item.text.splitlines()[closing:])
+    body = "\n".join(item.lines()[closing:])
     return Entry(item, meta, body, closing + 1)
 
 
@@ -236,7 +236,7 @@ def add_twin(entry: Entry, concept: URIRef, by_slug: dict[str, URIRef | None], c
 
 
 def _key_line(entry: Entry, key: str) -> int:
-    lines = entry.item.text.splitlines()[: entry.body_line]
+    lines = entry.item.lines()[: entry.body_line]
     return next((i + 1 for i, line in enumerate(lines) if line.startswith(f"{key}:")), 1)
 
 

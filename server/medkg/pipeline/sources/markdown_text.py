@@ -6,6 +6,8 @@ import html
 import re
 from dataclasses import dataclass
 
+from .registry import split_lines
+
 _SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _MD_LINK = re.compile(r"!?\[(?P<text>[^\]]*)\]\((?P<url>[^)\s]*)(?:\s+\"[^\"]*\")?\)")
 _HTML_LINK = re.compile(r"<a\b[^>]*?href\s*=\s*[\"'](?P<url>[^\"']*)[\"'][^>]*>(?P<text>.*?)</a\s*>",
@@ -52,7 +54,7 @@ def plain_text(text: str) -> str:
     """Paragraphs separated by a blank line, list items on their own lines, no markup."""
     text = _SCRIPT.sub("", text)
     paragraphs: list[list[str]] = [[]]
-    for raw in text.splitlines():
+    for raw in split_lines(text):
         line = _HEADING.sub("", raw.strip())
         if not line:
             paragraphs.append([])

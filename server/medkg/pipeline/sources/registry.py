@@ -22,6 +22,16 @@ class InputFile:
     display: str
     text: str
 
+    def lines(self) -> list[str]:
+        return split_lines(self.text)
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of a text as its file has them: only ``\n`` ends a line (inputs.read made every line end one), so
+    U+2028, U+2029, form feeds and the other breaks ``str.splitlines`` knows stay inside their line."""
+    lines = text.split("\n")
+    return lines[:-1] if lines and not lines[-1] else lines
+
 
 @dataclass(frozen=True)
 class SourceFormat:
