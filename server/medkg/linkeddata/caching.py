@@ -11,7 +11,8 @@ from .. import extensions
 from .site import Site
 
 COMPRESSIBLE = ("text/", "application/ld+json", "application/json", "application/rdf+xml", "application/n-triples",
-                "application/trig", "application/n-quads", "image/svg+xml", "application/javascript")
+                "application/trig", "application/n-quads", "image/svg+xml", "application/javascript",
+                "application/fhir+json")
 MIN_GZIP_BYTES = 512
 
 
