@@ -235,3 +235,19 @@ def test_xml_is_refused_with_406_and_an_outcome(fhir: FhirClient, query: dict[st
 def test_json_formats_are_accepted(fhir: FhirClient) -> None:
     for query, headers in (({"_format": "json"}, {}), ({}, {"Accept": "application/json"}), ({}, {"Accept": "*/*"})):
         assert fhir.get("metadata", headers=headers, **query).status == 200
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
+def test_writes_are_refused_with_an_outcome(client: FlaskClient, method: str) -> None:
+    response = client.open("/fhir/CodeSystem/medicareplans-glossary", method=method, data="{}",
+                           content_type="application/fhir+json")
+    assert response.status_code == 405 and response.mimetype == "application/fhir+json"
+    assert response.get_json()["issue"][0]["code"] == "not-supported"
+
+
+def test_a_preflight_for_a_posted_operation_is_allowed(client: FlaskClient) -> None:
+    response = client.options("/fhir/ValueSet/$expand", headers={
+        "Origin": "https://example.org", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "Content-Type"})
+    assert response.status_code == 200 and response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in response.headers["Access-Control-Allow-Methods"]

@@ -52,8 +52,9 @@ def _run_build(args: argparse.Namespace) -> int:
 
 def _configure_export(p: argparse.ArgumentParser) -> None:
     p.add_argument("dir", type=Path, help="a build output folder")
-    p.add_argument("--format", "-f", choices=[*sorted(formats.EXPORT), "sssom"], default="ttl",
-                   help="an RDF syntax, or sssom: the mappings as an SSSOM/TSV mapping set (asserted graph)")
+    p.add_argument("--format", "-f", choices=[*sorted(formats.EXPORT), formats.SSSOM.name],
+                   default="ttl", help="an RDF syntax, or sssom: the mappings as an SSSOM/TSV mapping set "
+                                       "(asserted graph)")
     p.add_argument("--graph", choices=["asserted", "inferred", "all"], default="asserted",
                    help="the asserted graph, the inferred triples, or both")
     p.add_argument("-o", "--output", type=Path, default=None, help="write here instead of stdout")
@@ -64,7 +65,7 @@ def _run_export(args: argparse.Namespace) -> int:
     from .pipeline.output import load_graph, load_manifest, write_text
     from .pipeline.sssom import sssom_tsv
 
-    if args.format == "sssom":
+    if args.format == formats.SSSOM.name:
         manifest = load_manifest(args.dir)
         text = sssom_tsv(load_graph(args.dir, "asserted"), manifest["base"], manifest.get("built"))
     else:

@@ -65,9 +65,13 @@ RESULTS = _by_name(
     Format("csv", "SPARQL results in CSV", "text/csv", ".csv", "SPARQL_Results_CSV"),
     Format("tsv", "SPARQL results in TSV", "text/tab-separated-values", ".tsv", "SPARQL_Results_TSV"),
 )
+# Formats that are not RDF: the mappings as an SSSOM mapping set, and the FHIR terminology service's JSON.
+SSSOM = Format("sssom", "SSSOM mapping set (TSV)", "text/tab-separated-values", ".sssom.tsv")
+FHIR_JSON = Format("fhir", "FHIR R4 JSON", "application/fhir+json", ".json",
+                   media_aliases=("application/json", "application/json+fhir"), name_aliases=("json",))
 
 # Where each format is offered, in the server's order of preference (the order breaks negotiation ties).
-EXPORT = ("ttl", "nt", "jsonld", "rdfxml")  # medkg export: deterministic bytes (pipeline.export)
+EXPORT = ("ttl", "nt", "jsonld", "rdfxml")  # medkg export: deterministic bytes (pipeline.export); and SSSOM
 DOCUMENTS = ("html", "ttl", "jsonld", "rdfxml", "nt", "trig", "nq")  # one resource's page and documents
 DUMPS = ("ttl", "nt", "jsonld")  # whole-graph downloads under /dumps/
 SPARQL_TABULAR = ("json", "xml", "csv", "tsv")  # SELECT and ASK answers

@@ -12,18 +12,18 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
 
-from .. import extensions
+from .. import extensions, formats
 from ..conneg import negotiate
 from ..linkeddata.caching import add_validators
 from . import operations, resources
 from .params import FhirError, Params, from_request
 from .terminology import ALL_ID, Terminology
 
-MEDIA_TYPE = "application/fhir+json"
-OFFERED = [MEDIA_TYPE, "application/json", "application/json+fhir"]
-FORMATS = {"json": MEDIA_TYPE, "application/json": MEDIA_TYPE, "application/fhir+json": MEDIA_TYPE,
-           "application/json+fhir": MEDIA_TYPE}
+MEDIA_TYPE = formats.FHIR_JSON.media_type
+OFFERED = list(formats.FHIR_JSON.media_types)
+FORMAT_VALUES = {*OFFERED, formats.FHIR_JSON.name, *formats.FHIR_JSON.name_aliases}  # what _format may say
 
 bp = Blueprint("fhir", __name__, url_prefix="/fhir")
 
@@ -43,8 +43,7 @@ def fhir_json(resource: dict[str, Any], status: int = 200) -> Response:
                       separators=None if pretty else (",", ":"))
     response = Response(body, status=status, mimetype=MEDIA_TYPE)
     response.headers["Content-Type"] = f"{MEDIA_TYPE}; fhirVersion=4.0; charset=utf-8"
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
+    return response  # CORS: the app's after_request (medkg.http) adds it to every answer
 
 
 @bp.errorhandler(FhirError)
@@ -52,12 +51,24 @@ def fhir_error(error: FhirError) -> ResponseReturnValue:
     return fhir_json(error.outcome(), error.status)
 
 
+@bp.errorhandler(HTTPException)
+def http_error(error: HTTPException) -> ResponseReturnValue:
+    """Errors Flask raises under /fhir (e.g. 413 for a body too large) are OperationOutcomes too."""
+    status = error.code or 500
+    code = {404: "not-found", 405: "not-supported", 413: "too-costly"}.get(status, "processing")
+    response = fhir_json(FhirError(status, code, f"{error.name}: {error.description}").outcome(), status)
+    for name, value in error.get_headers():
+        if name.lower() not in ("content-type", "content-length"):
+            response.headers[name] = value
+    return response
+
+
 @bp.before_request
 def json_only() -> ResponseReturnValue | None:
     """406 unless the client takes FHIR JSON: ``_format`` wins over ``Accept`` (FHIR's rule)."""
     fmt = request.args.get("_format")
     if fmt is not None:
-        if fmt.split(";")[0].strip().lower() not in FORMATS:
+        if fmt.split(";")[0].strip().lower() not in FORMAT_VALUES:
             raise FhirError(406, "not-supported", f"_format={fmt!r}: this server speaks FHIR JSON only "
                                                   "(_format=json or application/fhir+json)")
     elif negotiate(request.headers.get("Accept"), OFFERED) is None:
@@ -199,8 +210,15 @@ def _code_system(ident: str) -> Any:
     return scheme
 
 
-@bp.route("/", methods=["GET", "POST"], defaults={"rest": ""})
-@bp.route("/<path:rest>", methods=["GET", "POST"])
+ANY_METHOD = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+
+@bp.route("/", methods=ANY_METHOD, defaults={"rest": ""})
+@bp.route("/<path:rest>", methods=ANY_METHOD)
 def unknown(rest: str) -> ResponseReturnValue:
+    """What no route above answers: another resource type, or a write (this server is read-only)."""
+    if request.method not in ("GET", "POST"):
+        raise FhirError(405, "not-supported", f"{request.method} /fhir/{rest}: this terminology server is read-only "
+                                              "(GET reads and searches, GET or POST runs an operation)")
     raise FhirError(404, "not-supported", f"/fhir/{rest}: no such resource type or operation here; GET /fhir/metadata "
                                           "lists what this server offers")

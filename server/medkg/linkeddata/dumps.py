@@ -18,7 +18,7 @@ from .caching import add_validators, current_site
 bp = Blueprint("dumps", __name__, url_prefix="/dumps")
 
 GRAPHS = ("asserted", "inferred", "all")
-MAPPINGS = "medkg-mappings.sssom.tsv"  # the asserted mappings as SSSOM/TSV (``medkg export --format sssom``)
+MAPPINGS = "medkg-mappings" + formats.SSSOM.suffix  # the asserted mappings (``medkg export --format sssom``)
 SCHEMAS = ("ontology", "shapes")  # the vocabulary the data uses and the shapes it conforms to
 
 

@@ -14,6 +14,7 @@ import io
 import yaml
 from rdflib import SKOS, Graph, Literal, URIRef
 
+from ..formats import SSSOM
 from .mappings import Mapping, asserted_mappings
 
 COLUMNS = ("subject_id", "subject_label", "predicate_id", "object_id", "object_label", "mapping_justification",
@@ -21,7 +22,7 @@ COLUMNS = ("subject_id", "subject_label", "predicate_id", "object_id", "object_l
 SSSOM_PREFIXES = {"skos": str(SKOS), "semapv": "https://w3id.org/semapv/vocab/",
                   "sssom": "https://w3id.org/sssom/"}
 UNSPECIFIED_LICENSE = "https://w3id.org/sssom/license/unspecified"
-MEDIA_TYPE = "text/tab-separated-values"
+MEDIA_TYPE = SSSOM.media_type
 
 
 def sssom_tsv(graph: Graph, base: str, version: str | None = None) -> str:
