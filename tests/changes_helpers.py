@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from conftest import shared_path
@@ -42,3 +43,17 @@ def build_of(tmp: Path, name: str, *files: Path, base: str | None = None, previo
 
 def in_section(changes: list[Change], section: str) -> list[Change]:
     return [c for c in changes if (c.section or "").endswith(f"/cfr/42/422/{section}")]
+
+
+ALL_422_2 = ("history/2014-05-23", "history/2018-04-16", "earlier", "", "later")
+
+
+def build_versions(tmp: Path, name: str, versions: tuple[str, ...], section: str = "422.2",
+                   as_of: date | None = None) -> Path:
+    """One build given every stored version of a section (one source folder of symlinks each)."""
+    sources = [linked_sources(tmp / f"{name}-src-{i}", version_file(section, v.removeprefix("history/")))
+               for i, v in enumerate(versions)]
+    out = tmp / name
+    result = build(sources, out, progress=lambda _m: None, as_of=as_of)
+    assert result.written, [str(d) for d in result.diagnostics]
+    return out

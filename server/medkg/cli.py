@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from . import changes_cli, formats, serve, validate_cli
@@ -33,13 +34,23 @@ def _configure_build(p: argparse.ArgumentParser) -> None:
     p.add_argument("--reasoner", choices=["fast", "owlrl"], default=os.environ.get("MEDKG_REASONER", "fast"),
                    help="inference: fast (direct rules, proven equal to owlrl) or owlrl (the reference; slow); "
                         "default from MEDKG_REASONER, else fast")
+    p.add_argument("--as-of", type=_day, default=None, metavar="YYYY-MM-DD",
+                   help="of several versions of a section among the sources, build the one in force on this date "
+                        "(default: the latest)")
     p.add_argument("--previous", type=Path, default=None, metavar="OLD_DIR",
                    help="an earlier build: store what changed since it (changes.ttl, changes.json) in this one")
 
 
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
 def _run_build(args: argparse.Namespace) -> int:
     result = build(args.sources, args.out, base=args.base, strict=args.strict, forced=args.forced,
-                   reasoner=args.reasoner, previous=args.previous)
+                   reasoner=args.reasoner, previous=args.previous, as_of=args.as_of)
     for diagnostic in result.diagnostics:
         print(diagnostic, file=sys.stderr)
     errors = len(result.context.diagnostics.errors)

@@ -8,3 +8,4 @@ SPARQL = "medkg.sparql"  # sparql.state.SparqlState: answer cache, limits, query
 VOID_HOOKS = "medkg.void"  # list of functions adding to the VoID description (see sparql.description)
 FHIR = "medkg.fhir"  # fhir.terminology.Terminology: code systems, codes, mappings, the $expand filter index
 GONE = "medkg.gone"  # function (site, path) -> a 410 answer or None (linkeddata.changes_view)
+DATED = "medkg.dated"  # function (site, path) -> the ?date= answer (a version) or None (linkeddata.changes_view)

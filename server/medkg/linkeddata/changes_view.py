@@ -1,29 +1,34 @@
 """What changed in this build (from ``changes.json``, written by ``medkg build --previous``): the /changes page
 (filter by kind and part), its RDF documents, the Atom feed /changes.atom, the History section of concept and
-provision pages, and 410 Gone for an IRI an earlier build had and this one has not."""
+provision pages (with the versions a build holds and a definition's timeline), ``?date=`` answered with the version
+in force that day, and 410 Gone for an IRI an earlier build had and this one has not."""
 
 from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, render_template, request
+from flask import Blueprint, Flask, Response, current_app, redirect, render_template, request
 from flask.typing import ResponseReturnValue
-from rdflib import Graph
+from rdflib import DCTERMS, RDF, Graph, URIRef
 
 from .. import extensions
 from ..formats import Format
 from ..http import text_error
-from ..pipeline.changes.compare import Change
+from ..pipeline.changes.compare import Change, natural
 from ..pipeline.changes.render import TEMPLATE_GLOBALS, wdiff
 from ..pipeline.changes.step import CHANGES_JSON, CHANGES_TTL, add_tombstone
+from ..pipeline.changes.text import word_diff
 from ..pipeline.context import new_graph
+from ..pipeline.iris import ELI, MEDKG
 from .caching import add_validators, current_site
 from .documents import BY_SUFFIX, Description, bare_graph, render
 from .site import Site
+from .terms import triples
 from .views import negotiated
 
 bp = Blueprint("changes", __name__)
@@ -70,7 +75,10 @@ def register(app: Flask, site: Site) -> None:
     app.jinja_env.globals["change_history"] = lambda iri: log.history(str(iri))
     app.jinja_env.globals["label_of"] = site.label
     app.jinja_env.globals["link_of"] = lambda iri: local_href(site, iri)
+    app.jinja_env.globals["definition_timeline"] = lambda iri: definition_timeline(site, str(iri))
+    app.jinja_env.globals["section_versions"] = lambda iri: version_nodes(site, str(iri), MEDKG.ProvisionVersion)
     app.extensions[extensions.GONE] = gone_answer
+    app.extensions[extensions.DATED] = dated_answer
     app.register_blueprint(bp)
 
 
@@ -190,3 +198,60 @@ def gone_answer(site: Site, path: str) -> ResponseReturnValue | None:
     return response
 
 
+
+
+def version_nodes(site: Site, iri: str, kind: URIRef) -> list[dict[str, Any]]:
+    """The versions of ``iri`` of one type, oldest first: IRI, date, superseded date, text, rules (labels)."""
+    found = []
+    for node, _, _ in triples(site.dataset, None, DCTERMS.isVersionOf, URIRef(iri)):
+        if next(triples(site.dataset, node, RDF.type, kind), None) is None:
+            continue
+        values = {p: [o for _, _, o in triples(site.dataset, node, p)] for p in VERSION_PROPS}
+        found.append({"iri": str(node), "date": _first(values[ELI.version_date]),
+                      "until": _first(values[MEDKG.supersededOn]), "text": _first(values[MEDKG.versionText]),
+                      "rules": sorted((site.label(str(r)) for r in values[ELI.changed_by]), key=natural)})
+    return sorted(found, key=lambda v: v["date"])
+
+
+VERSION_PROPS = (ELI.version_date, MEDKG.supersededOn, MEDKG.versionText, ELI.changed_by)
+
+
+def _first(values: list[Any]) -> str:
+    return str(values[0]) if values else ""
+
+
+def definition_timeline(site: Site, iri: str) -> list[dict[str, Any]]:
+    """Each wording of a concept's definition with what happened ("defined", "reworded", "defined again") and
+    the word diff from the wording before."""
+    steps = version_nodes(site, iri, MEDKG.DefinitionVersion)
+    for i, step in enumerate(steps):
+        before = steps[i - 1] if i else None
+        step["what"] = "first stored wording" if before is None else (
+            "reworded" if before["until"] == step["date"] else "defined again")
+        step["diff"] = word_diff(before["text"], step["text"]) if step["what"] == "reworded" and before else None
+    if steps and steps[-1]["until"]:
+        steps.append({"iri": "", "date": steps[-1]["until"], "what": "no longer defined", "rules": [], "diff": None,
+                      "text": "", "until": ""})
+    return steps
+
+
+def dated_answer(site: Site, path: str) -> ResponseReturnValue | None:
+    """``?date=YYYY-MM-DD``: 303 to the version of a provision or definition in force that day; None when the
+    resource has no stored versions (its one text is all we know)."""
+    try:
+        day = date.fromisoformat(request.args.get("date", ""))
+    except ValueError:
+        return text_error(400, "400 Bad Request: date must be YYYY-MM-DD")
+    stem, dot, suffix = path.rpartition(".")
+    fmt = BY_SUFFIX.get(dot + suffix) if stem else None
+    iri = site.paths.iri(stem if fmt else path)
+    versions = [*version_nodes(site, iri, MEDKG.ProvisionVersion), *version_nodes(site, iri, MEDKG.DefinitionVersion)]
+    if not versions:
+        return None
+    found = [v for v in versions if v["date"] <= day.isoformat() and (not v["until"] or day.isoformat() < v["until"])]
+    if not found:
+        return text_error(404, f"404 Not Found: no stored version of <{iri}> was in force on {day}")
+    target = local_href(site, found[0]["iri"]) + (fmt.suffix if fmt else "")
+    response = redirect(target, code=303)
+    response.vary.add("Accept")
+    return response

@@ -57,6 +57,9 @@ def context() -> ResponseReturnValue:
 def resource(path: str) -> ResponseReturnValue:
     """An IRI answers 303 to a document; ``IRI + suffix`` is that document in one format."""
     current = current_site()
+    dated = current_app.extensions.get(extensions.DATED)  # ?date=: the version in force that day
+    if dated is not None and "date" in request.args and (answer := dated(current, path)) is not None:
+        return answer
     iri = current.paths.iri(path)
     if not is_iri(iri):  # "/a%20b", "/%3C": no IRI of ours (nor any IRI) has that path
         return not_found(quote(iri, safe=IRI_SAFE), None)

@@ -10,11 +10,12 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from ..assets import SHIPPED_DATA
 from . import inputs
+from .changes import versions
 from .context import BuildContext
 from .diagnostics import Diagnostic, SourceLocation
 from .export import serialize
@@ -65,19 +66,24 @@ def group_by_format(items: Sequence[InputFile], ctx: BuildContext,
 
 
 def parse_sources(sources: Sequence[Path], ctx: BuildContext, forced: str | None = None,
-                  progress: Progress = stderr_progress) -> None:
-    items = inputs.read(inputs.expand(sources), ctx.diagnostics)
+                  progress: Progress = stderr_progress, as_of: date | None = None) -> None:
+    """Parse every file; of several versions of one section, the one in force on ``as_of`` (else the latest)."""
+    load_formats()
+    items, sections = versions.select(inputs.read(inputs.expand(sources), ctx.diagnostics), ctx, as_of)
     groups = group_by_format(items, ctx, forced)
     for name in sorted(groups, key=list(FORMATS).index):
         progress(f"parsing {len(groups[name])} file(s) as {name}")
         FORMATS[name].parse(groups[name], ctx)
+    if sections:
+        progress(f"versions: {sum(map(len, sections))} version(s) of {len(sections)} section(s)")
+        versions.emit_versions(ctx, sections)
 
 
 def assemble(sources: Sequence[Path], base: str = DEFAULT_BASE, forced: str | None = None,
-             progress: Progress = stderr_progress) -> BuildContext:
+             progress: Progress = stderr_progress, as_of: date | None = None) -> BuildContext:
     """Parse every source and run the link steps: the whole asserted graph, in memory."""
     ctx = BuildContext(IRIs(base))
-    parse_sources(sources or [SHIPPED_DATA], ctx, forced, progress)
+    parse_sources(sources or [SHIPPED_DATA], ctx, forced, progress, as_of)
     for step in link_steps():
         progress(f"linking: {step.__name__}")
         step(ctx)
@@ -99,12 +105,12 @@ def exit_code(ctx: BuildContext, strict: bool) -> int:
 
 def build(sources: Sequence[Path], out: Path, base: str = DEFAULT_BASE, strict: bool = False,
           forced: str | None = None, progress: Progress = stderr_progress, reasoner: str = "fast",
-          previous: Path | None = None) -> BuildResult:
+          previous: Path | None = None, as_of: date | None = None) -> BuildResult:
     """Assemble the graph from ``sources`` and write it (see ``write_build``); ``previous``: an earlier build to
     record the changes since."""
     if previous is not None:
         check_previous(previous, base)
-    ctx = assemble(sources, base, forced, progress)
+    ctx = assemble(sources, base, forced, progress, as_of)
     options = OutputOptions(strict=strict, reasoner=reasoner, previous=previous)
     return write_build(ctx, out, sources, options, progress)
 

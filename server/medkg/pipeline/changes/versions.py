@@ -1,0 +1,170 @@
+"""Several versions of a section in one build: the one in force is built as usual, every version gets an IRI.
+
+Given the folders of several snapshots (``medkg build current earlier history/2018-04-16 …``), one-section eCFR
+files naming the same section (``##### § 422.2 …``) are versions of it. Each version is dated by the latest
+Federal Register citation of its source note; the versions of a section are ordered by that date. The version in
+force on ``--as-of DATE`` (the latest dated on or before it; without ``--as-of``, the latest) is parsed as the
+section's text; the unversioned IRIs stay that text. Every version gets
+
+- ``{section}/version/{date}``: ``medkg:ProvisionVersion``, ``dct:isVersionOf`` the section (which has
+  ``dct:hasVersion``), ``eli:version_date``, ``medkg:supersededOn`` (the next version's date), ``dct:title``,
+  ``medkg:versionText`` (the whole section text), ``eli:changed_by`` the FR citations its source note adds to the
+  previous version's;
+- for each term it defines whose definition differs from the version before, ``{concept}/version/{date}``:
+  ``medkg:DefinitionVersion``, ``dct:isVersionOf`` the concept, ``medkg:versionText`` (the definition),
+  ``eli:version_date``, ``medkg:supersededOn``, ``medkg:inVersion`` the section version, ``eli:changed_by``.
+
+Dates are those of the Federal Register publications, not the (often later) effective dates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from rdflib import DCTERMS, RDF, RDFS, SKOS, XSD, Literal, URIRef
+
+from ..context import BuildContext
+from ..diagnostics import SourceLocation
+from ..iris import ELI, MEDKG, IRIs
+from ..regulatory.history import FrCitation, emit_citation, parse_note
+from ..sources.registry import FORMATS, InputFile
+
+_HEADING = re.compile(r"^#{1,6}\s*§\s*(\d+\.\d+)\s+(.*?)\s*#*\s*$", re.M)
+_NOTE = re.compile(r"^\[([^\]]* FR [^\]]*)\]\s*$", re.M)
+_LINK = re.compile(r"^Link to .*$", re.M)
+VERSION_FORMAT = "ecfr-markdown"
+
+
+@dataclass
+class Version:
+    item: InputFile
+    section: str
+    heading: str
+    day: date
+    citations: list[FrCitation] = field(default_factory=list)
+
+    @property
+    def labels(self) -> set[str]:
+        return {c.label for c in self.citations}
+
+
+def dated(item: InputFile) -> Version | None:
+    """A one-section eCFR file as a version: its section number and the latest date of its source note."""
+    head = _HEADING.search(item.text)
+    note = _NOTE.search(item.text)
+    if head is None or note is None:
+        return None
+    citations = parse_note(note.group(1))
+    days = [c.date for c in citations if c.date is not None]
+    return Version(item, head.group(1), head.group(2).rstrip(". "), max(days), citations) if days else None
+
+
+def select(items: Sequence[InputFile], ctx: BuildContext, as_of: date | None) -> tuple[list[InputFile],
+                                                                                         list[list[Version]]]:
+    """The files to parse (one version per section) and every section's versions, oldest first."""
+    groups: dict[str, list[Version]] = {}
+    for item in items:
+        version = dated(item) if _is_section_file(item) else None
+        if version is not None:
+            groups.setdefault(version.section, []).append(version)
+    several = {s: sorted(vs, key=lambda v: v.day) for s, vs in groups.items() if len(vs) > 1}
+    dropped: set[int] = set()
+    for section, versions in sorted(several.items()):
+        chosen = in_force(versions, as_of)
+        if chosen is None:
+            chosen = versions[0]
+            ctx.diagnostics.warning("version.before-first", f"§ {section}: no stored version is dated on or before "
+                                    f"{as_of}; the earliest ({chosen.day}) is used", _where(chosen))
+        dropped.update(id(v.item) for v in versions if v is not chosen)
+    return [i for i in items if id(i) not in dropped], [several[s] for s in sorted(several)]
+
+
+def in_force(versions: Sequence[Version], as_of: date | None) -> Version | None:
+    found = [v for v in versions if as_of is None or v.day <= as_of]
+    return found[-1] if found else None
+
+
+def _is_section_file(item: InputFile) -> bool:
+    fmt = FORMATS.get(VERSION_FORMAT)
+    return fmt is not None and fmt.detect(item)
+
+
+def _where(version: Version) -> SourceLocation:
+    return SourceLocation(version.item.display, 1)
+
+
+def emit_versions(ctx: BuildContext, sections: list[list[Version]]) -> None:
+    for versions in sections:
+        _emit_section(ctx, versions)
+
+
+def _emit_section(ctx: BuildContext, versions: list[Version]) -> None:
+    parsed = [_parse_alone(ctx.iris, v) for v in versions]
+    first = versions[0].section
+    section = str(ctx.iris.cfr("42", first.partition(".")[0], first))
+    previous_defs: dict[str, str] = {}
+    previous_labels: set[str] = set()
+    for i, (version, defs) in enumerate(zip(versions, parsed, strict=True)):
+        until = versions[i + 1].day if i + 1 < len(versions) else None
+        node = URIRef(f"{section}/version/{version.day.isoformat()}")
+        rules = [emit_citation(ctx, c, _where(version)) for c in version.citations
+                 if c.label not in previous_labels] if i else []
+        _emit_version(ctx, section, node, version, until, rules)
+        for concept, text in sorted(defs.items()):
+            if previous_defs.get(concept) != text:
+                _emit_definition(ctx, concept, node, version, text, _until(concept, text, versions, parsed, i), rules)
+        previous_defs, previous_labels = defs, version.labels
+
+
+def _until(concept: str, text: str, versions: list[Version], parsed: list[dict[str, str]], i: int) -> date | None:
+    """The date of the first later version whose definition of ``concept`` differs (or that lacks it)."""
+    for j in range(i + 1, len(versions)):
+        if parsed[j].get(concept) != text:
+            return versions[j].day
+    return None
+
+
+def _parse_alone(iris: IRIs, version: Version) -> dict[str, str]:
+    """The version parsed on its own: its concepts' English definitions, by IRI."""
+    sub = BuildContext(IRIs(iris.base))
+    FORMATS[VERSION_FORMAT].parse([version.item], sub)
+    return {str(s): str(o) for s, o in sub.graph.subject_objects(SKOS.definition)
+            if isinstance(o, Literal) and o.language in ("en", None)}
+
+
+def _emit_version(ctx: BuildContext, section: str, node: URIRef, version: Version, until: date | None,
+                  rules: list[URIRef]) -> None:
+    loc = _where(version)
+    label = f"42 CFR {version.section} (version of {version.day.isoformat()})"
+    triples = [(node, RDF.type, MEDKG.ProvisionVersion), (node, DCTERMS.isVersionOf, URIRef(section)),
+               (URIRef(section), DCTERMS.hasVersion, node), (node, RDFS.label, Literal(label)),
+               (node, ELI.version_date, Literal(version.day.isoformat(), datatype=XSD.date)),
+               (node, DCTERMS.title, Literal(version.heading, lang="en")),
+               (node, MEDKG.versionText, Literal(section_text(version.item.text), lang="en"))]
+    if until is not None:
+        triples.append((node, MEDKG.supersededOn, Literal(until.isoformat(), datatype=XSD.date)))
+    triples += [(node, ELI.changed_by, rule) for rule in rules]
+    ctx.add_all(triples, loc)
+
+
+def _emit_definition(ctx: BuildContext, concept: str, section_version: URIRef, version: Version, text: str,
+                     until: date | None, rules: list[URIRef]) -> None:
+    node = URIRef(f"{concept}/version/{version.day.isoformat()}")
+    triples = [(node, RDF.type, MEDKG.DefinitionVersion), (node, DCTERMS.isVersionOf, URIRef(concept)),
+               (node, RDFS.label, Literal(f"definition as of {version.day.isoformat()}")),
+               (node, ELI.version_date, Literal(version.day.isoformat(), datatype=XSD.date)),
+               (node, MEDKG.versionText, Literal(text, lang="en")), (node, MEDKG.inVersion, section_version)]
+    if until is not None:
+        triples.append((node, MEDKG.supersededOn, Literal(until.isoformat(), datatype=XSD.date)))
+    triples += [(node, ELI.changed_by, rule) for rule in rules]
+    ctx.add_all(triples, _where(version))
+
+
+def section_text(markdown: str) -> str:
+    """A version's regulation text: its paragraphs without the heading, source note, link lines or italics."""
+    body = _NOTE.sub("", _LINK.sub("", _HEADING.sub("", markdown, count=1)))
+    blocks = [" ".join(b.split()) for b in re.split(r"\n\s*\n", body)]
+    return "\n\n".join(b for b in blocks if b).replace("*", "")
