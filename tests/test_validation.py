@@ -39,7 +39,7 @@ def gate(ctx: BuildContext, folder: Path, strict: bool = False) -> None:
 
 
 def test_output_steps_run_inference_then_validation() -> None:
-    assert [s.__name__ for s in output_steps()] == ["infer_step", "validate_step"]
+    assert [s.__name__ for s in output_steps()] == ["infer_step", "validate_step", "changes_step"]
 
 
 def test_violation_fails_the_build_and_points_at_the_source_line(tmp_path: Path) -> None:
