@@ -26,13 +26,13 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import generate  # noqa: E402
+from linkeddata_search import median_ms  # noqa: E402
 from medkg import extensions  # noqa: E402
 from medkg.app import create_app  # noqa: E402
 from medkg.fhir.terminology import Terminology  # noqa: E402
@@ -56,15 +56,6 @@ def keystrokes(concepts: int, seed: int = 11) -> list[str]:
     typed = [f"term {n}" for n in picks[:2]] + [f"t{picks[2] - picks[2] % 5}", f"término {picks[3]}"]
     queries = [word[:n] for word in typed for n in range(1, len(word) + 1)]
     return queries + [str(n)[-4:] for n in picks] + ["rmino 1", "erm 99", "no such text"]
-
-
-def median_ms(fn: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def summary(values: list[float]) -> str:

@@ -251,3 +251,12 @@ def test_a_preflight_for_a_posted_operation_is_allowed(client: FlaskClient) -> N
         "Access-Control-Request-Headers": "Content-Type"})
     assert response.status_code == 200 and response.headers["Access-Control-Allow-Origin"] == "*"
     assert "POST" in response.headers["Access-Control-Allow-Methods"]
+
+
+def test_accept_language_stands_for_display_language(fhir: FhirClient) -> None:
+    spanish = fhir.get("CodeSystem/$lookup", headers={"Accept-Language": "es-ES, es;q=0.9, en;q=0.5"},
+                       system=GLOSSARY, code=PSO_CODE)
+    assert spanish.param("display") == "Organización patrocinada por proveedores"
+    chosen = fhir.get("CodeSystem/$lookup", headers={"Accept-Language": "es"}, system=GLOSSARY, code=PSO_CODE,
+                      displayLanguage="en")
+    assert chosen.param("display") == "Provider-Sponsored Organization (PSO)"

@@ -5,37 +5,17 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
-import subprocess
-import sys
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from conftest import ROOT
 from fhir_support import check_resource, parameters
-from linkeddata_helpers import BASE, FIXTURE
-from test_linkeddata_live import free_port, wait_until_up
-
-GLOSSARY = BASE + "scheme/medicareplans-glossary"
+from test_linkeddata_live import server  # noqa: F401 - the fixture: medkg serve on the fixture build at its address
 
 
 @pytest.fixture(scope="module")
-def fhir_root() -> Iterator[str]:
-    port = free_port()
-    medkg = Path(sys.executable).with_name("medkg")
-    command = [str(medkg), "serve", str(FIXTURE), "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
-               "--threads", "2"]
-    process = subprocess.Popen(command, cwd=ROOT, env=dict(os.environ), stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
-    try:
-        wait_until_up(f"http://127.0.0.1:{port}/-/health", process)
-        yield f"http://127.0.0.1:{port}/fhir/"
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+def fhir_root(server: str) -> str:  # noqa: F811 - the fixture imported above
+    return server + "fhir/"
 
 
 def fetch(request: urllib.request.Request) -> tuple[int, dict[str, str], dict[str, object]]:
@@ -53,12 +33,13 @@ def fetch(request: urllib.request.Request) -> tuple[int, dict[str, str], dict[st
 
 
 def test_post_parameters_and_get_agree_over_http(fhir_root: str) -> None:
-    body = parameters(system=GLOSSARY, code="provider-sponsored-organization-pso").model_dump_json().encode()
+    glossary = fhir_root.removesuffix("fhir/") + "scheme/medicareplans-glossary"  # the build's base is the server
+    body = parameters(system=glossary, code="provider-sponsored-organization-pso").model_dump_json().encode()
     post = urllib.request.Request(fhir_root + "CodeSystem/$lookup", data=body, method="POST",
                                   headers={"Content-Type": "application/fhir+json", "Accept": "application/fhir+json"})
     status, headers, posted = fetch(post)
     assert status == 200 and headers["content-type"].startswith("application/fhir+json")
-    query = "CodeSystem/$lookup?system=" + GLOSSARY + "&code=provider-sponsored-organization-pso"
+    query = "CodeSystem/$lookup?system=" + glossary + "&code=provider-sponsored-organization-pso"
     _, _, got = fetch(urllib.request.Request(fhir_root + query, headers={"Accept": "application/fhir+json"}))
     assert posted == got
 

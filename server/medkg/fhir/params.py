@@ -96,7 +96,8 @@ class Params:
 
 
 def from_request(request: Request) -> Params:
-    """GET: the query string. POST: a ``Parameters`` resource (JSON), or a form, with the query string too."""
+    """GET: the query string. POST: a ``Parameters`` resource (JSON), or a form, with the query string too.
+    Without ``displayLanguage``, the ``Accept-Language`` header's first choice stands for it (as FHIR says)."""
     values: dict[str, list[Any]] = {k: request.args.getlist(k) for k in request.args if not k.startswith("_")}
     if request.method == "POST":
         if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
@@ -105,6 +106,9 @@ def from_request(request: Request) -> Params:
         else:
             for key, value in _parameters(request.get_data(as_text=True)):
                 values.setdefault(key, []).append(value)
+    preferred = request.accept_languages.best
+    if "displayLanguage" not in values and preferred and _LANGUAGE.match(preferred):
+        values["displayLanguage"] = [preferred]
     return Params(values)
 
 

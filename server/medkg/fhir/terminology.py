@@ -102,7 +102,10 @@ class Terminology:
         return {"system": scheme.url, "code": self.code_in[(iri, scheme.index)], "display": self.display(iri, lang)}
 
     def display(self, iri: str, lang: str | None = None) -> str:
-        return self.site.label(iri, lang or "en")
+        """The preferred label in ``lang`` (``es-ES`` falls back to ``es``), else English, else any."""
+        lang = lang or "en"
+        names = self.site.labels.get(iri, {})
+        return self.site.label(iri, lang if lang in names else lang.split("-")[0])
 
     def children(self, iri: str) -> list[str]:
         return self._children().get(iri, [])
@@ -142,7 +145,7 @@ class Terminology:
 
     def definition(self, iri: str, lang: str | None = None) -> str | None:
         found = self.details(iri).definitions
-        for key in (lang or "en", "", "en"):
+        for key in (lang or "en", (lang or "en").split("-")[0], "", "en"):
             if key in found:
                 return found[key]
         return found[sorted(found)[0]] if found else None
