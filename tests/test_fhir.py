@@ -192,6 +192,7 @@ def test_concept_map_resource(fhir: FhirClient) -> None:
     ("ValueSet/$expand", {"url": ALL, "offset": "ten"}, 400, "invalid"),
     ("ValueSet/$expand", {"url": ALL, "includeDesignations": "yes"}, 400, "invalid"),
     ("ValueSet/$expand", {"url": BASE + "nothing?fhir_vs"}, 404, "not-found"),
+    ("ValueSet/$expand", {"valueSet": "{}"}, 400, "not-supported"),
     ("ConceptMap/$translate", {"system": GLOSSARY, "code": "no-such-term"}, 404, "not-found"),
     ("ConceptMap/$translate", {"url": BASE + "other-map", "system": GLOSSARY, "code": PSO_CODE}, 404, "not-found"),
     ("CodeSystem/nothing", {}, 404, "not-found"),

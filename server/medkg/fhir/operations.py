@@ -126,6 +126,9 @@ def _verdict(result: bool, message: str | None, display: str | None = None) -> d
 
 
 def expand(term: Terminology, params: Params, root: str, instance: str | None = None) -> dict[str, Any]:
+    if "valueSet" in params.values:
+        raise FhirError(400, "not-supported", "parameter 'valueSet': this server expands its own value sets only "
+                                              "(give their url)", "valueSet")
     if instance is not None:
         scheme = term.by_id.get(instance)
         if scheme is None and instance != ALL_ID:
