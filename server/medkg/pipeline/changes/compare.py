@@ -74,10 +74,21 @@ def compare(old: Snapshot, new: Snapshot) -> Report:
     differ = _Differ(old, new)
     differ.concepts()
     differ.provisions()
-    changes = sorted(differ.changes, key=_order)
+    changes = sorted(_follow_moves(differ.changes), key=_order)
     for change in changes:
         _attribute(old, new, change)
     return Report(old, new, changes, differ.cosmetic)
+
+
+def _follow_moves(changes: list[Change]) -> list[Change]:
+    """Drop a cross-reference removed and added on the same provision when the cited paragraph was only moved
+    (renumbered) from the one to the other: the citation followed the move."""
+    moved = {c.iri: c.target for c in changes if c.kind == "moved"}
+    refs = [c for c in changes if c.what == "cross-reference"]
+    added = {(c.iri, c.target) for c in refs if c.kind == "added"}
+    followed = {(c.iri, c.target) for c in refs if c.kind == "removed" and (c.iri, moved.get(c.target or "")) in added}
+    followed |= {(iri, moved[target]) for iri, target in followed if target}
+    return [c for c in changes if c.what != "cross-reference" or (c.iri, c.target) not in followed]
 
 
 def _order(change: Change) -> tuple[Any, ...]:
@@ -169,7 +180,7 @@ class _Differ:
         for o, n in pairs:
             self._paired(section, o, n, old_texts[o], new_texts[n])
         paired_old, paired_new = {o for o, _ in pairs}, {n for _, n in pairs}
-        for iri in sorted(olds - news, key=natural):
+        for iri in sorted(olds - news - paired_old, key=natural):
             self._provision_whole("removed", iri, section, before=old_texts[iri] or None)
         for iri in sorted(news - olds - paired_new, key=natural):
             self._provision_whole("added", iri, section, after=new_texts[iri] or None)
