@@ -12,8 +12,8 @@ import re
 import sys
 from pathlib import Path
 
+from medkg.namespaces import MEDKG
 from medkg.pipeline.build import assemble
-from medkg.pipeline.iris import MEDKG
 from medkg.pipeline.labels import normalize_label
 from rdflib import RDF, SKOS
 

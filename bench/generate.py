@@ -17,9 +17,10 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
+from medkg.namespaces import MEDKG
 from medkg.pipeline.context import BuildContext
 from medkg.pipeline.diagnostics import SourceLocation
-from medkg.pipeline.iris import MEDKG, IRIs
+from medkg.pipeline.iris import IRIs
 from rdflib import DCTERMS, RDF, RDFS, SKOS, Literal, URIRef
 from rdflib.term import Node
 

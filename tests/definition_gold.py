@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from medkg.namespaces import MEDKG
 from medkg.pipeline.context import BuildContext
-from medkg.pipeline.iris import MEDKG
 from medkg.pipeline.labels import normalize_label
 from rdflib import RDF, SKOS
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from medkg.namespaces import DEFAULT_BASE
 from medkg.pipeline.build import assemble
 from medkg.pipeline.context import BuildContext
-from medkg.pipeline.iris import DEFAULT_BASE
 from rdflib import URIRef
 
 ROOT = Path(__file__).resolve().parents[1]

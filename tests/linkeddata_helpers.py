@@ -10,7 +10,7 @@ from flask import Flask
 from medkg.app import create_app
 from medkg.extensions import SITE
 from medkg.linkeddata.site import Site
-from medkg.pipeline.iris import ONTOLOGY_IRI, SHAPES_IRI
+from medkg.namespaces import ONTOLOGY_IRI, SHAPES_IRI
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "linkeddata"
 BASE = "https://w3id.org/medkg/"

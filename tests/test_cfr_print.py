@@ -6,8 +6,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from medkg.namespaces import MEDKG
 from medkg.pipeline.context import BuildContext
-from medkg.pipeline.iris import MEDKG, IRIs
+from medkg.pipeline.iris import IRIs
 from medkg.pipeline.sources import cfr_print
 from medkg.pipeline.sources.cfr_print import Vocabulary, join_line
 from medkg.pipeline.sources.registry import InputFile

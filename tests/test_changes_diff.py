@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from changes_helpers import build_of, in_section, version_file
 from medkg.cli import main
+from medkg.namespaces import MEDKG
 from medkg.pipeline.changes import compare, snapshot
-from medkg.pipeline.iris import MEDKG
 from rdflib import Graph, Literal, URIRef
 
 CONCEPT = "https://w3id.org/medkg/concept/42-cfr-422/"

@@ -10,7 +10,7 @@ from changes_helpers import ALL_422_2, build_versions
 from flask import Flask
 from linkeddata_helpers import make_app
 from medkg.cli import main
-from medkg.pipeline.iris import ELI, MEDKG
+from medkg.namespaces import ELI, MEDKG
 from rdflib import DCTERMS, Graph, Literal, URIRef
 
 BASE = "https://w3id.org/medkg/"

@@ -9,7 +9,7 @@ import pytest
 from conftest import shared_path
 from glossary_support import ROOT
 from medkg.cli import main
-from medkg.pipeline.iris import MEDKG
+from medkg.namespaces import MEDKG
 from rdflib import DCTERMS, RDF, SKOS, Graph
 
 

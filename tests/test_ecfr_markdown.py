@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from conftest import shared_path
 from definition_gold import extracted, gold_terms, score
+from medkg.namespaces import MEDKG
 from medkg.pipeline.context import BuildContext
-from medkg.pipeline.iris import MEDKG, IRIs
+from medkg.pipeline.iris import IRIs
 from rdflib import DCTERMS, RDF, SKOS, Literal, URIRef
 from regulatory_helpers import SEED, build
 

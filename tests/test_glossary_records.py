@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 from glossary_support import BASE, SEED, build, concept, record
+from medkg.namespaces import MEDKG
 from medkg.pipeline.context import BuildContext
-from medkg.pipeline.iris import MEDKG
 from medkg.pipeline.sources.glossary_common import labels_for
 from medkg.pipeline.sources.record_pages import heading_of
 from rdflib import DCTERMS, OWL, RDF, SKOS, Literal, URIRef

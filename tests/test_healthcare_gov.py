@@ -9,8 +9,8 @@ import pytest
 import yaml
 from conftest import shared_path
 from glossary_support import BASE, build, concept, post
+from medkg.namespaces import MEDKG
 from medkg.pipeline.context import BuildContext
-from medkg.pipeline.iris import MEDKG
 from medkg.pipeline.sources.markdown_text import links, plain_text
 from rdflib import DCTERMS, SKOS, Literal, URIRef
 from rdflib.term import Node

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from medkg.namespaces import MEDKG
 from medkg.pipeline.context import BuildContext
 from medkg.pipeline.inference import infer, infer_fast, infer_owlrl, infer_step, load_schema
-from medkg.pipeline.iris import MEDKG, IRIs
+from medkg.pipeline.iris import IRIs
 from medkg.pipeline.output import load_graph
 from medkg.pipeline.steps import OutputOptions
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, URIRef

@@ -13,9 +13,8 @@ from linkeddata_helpers import FIXTURE, PSO, PSO_PATH, REG_PSO, make_app, site_o
 from medkg import formats
 from medkg.extensions import VOID_HOOKS
 from medkg.linkeddata import dump_links
-from medkg.pipeline.context import VOID
+from medkg.namespaces import MEDKG, ONTOLOGY_IRI, SHAPES_IRI, VOID
 from medkg.pipeline.export import jsonld_context
-from medkg.pipeline.iris import MEDKG, ONTOLOGY_IRI, SHAPES_IRI
 from medkg.pipeline.output import load_graph
 from rdflib import DCTERMS, RDF, SKOS, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic

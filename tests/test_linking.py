@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 from glossary_support import SEED, build, concept, record
+from medkg.namespaces import MEDKG
 from medkg.pipeline.context import BuildContext
 from medkg.pipeline.diagnostics import SourceLocation
-from medkg.pipeline.iris import MEDKG, IRIs
+from medkg.pipeline.iris import IRIs
 from medkg.pipeline.linking.genus import genera, link_broader, separate_related_from_broader, top_concepts
 from medkg.pipeline.linking.references import resolve_references
 from rdflib import RDF, SKOS, Literal, URIRef

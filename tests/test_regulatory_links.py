@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 from conftest import shared_path
+from medkg.namespaces import MEDKG
 from medkg.pipeline.build import EXIT_OK, build
 from medkg.pipeline.context import BuildContext
-from medkg.pipeline.iris import MEDKG, IRIs
+from medkg.pipeline.iris import IRIs
 from medkg.pipeline.linking.mapping import link_mentions, map_concepts, variants
 from rdflib import RDF, SKOS, Graph, Literal, URIRef
 from regulatory_helpers import SEED, concept_by_label

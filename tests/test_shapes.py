@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyshacl
 import pytest
-from medkg.pipeline.iris import SHAPES_IRI
+from medkg.namespaces import SH, SHAPES_IRI
 from medkg.pipeline.shacl_report import (
     load_ontology,
     load_shapes,
@@ -17,7 +17,7 @@ from medkg.pipeline.shacl_report import (
     validate_fast,
     validate_reference,
 )
-from medkg.pipeline.shacl_sparql import COMPONENTS, SH, UnsupportedShape, compile_shapes
+from medkg.pipeline.shacl_sparql import COMPONENTS, UnsupportedShape, compile_shapes
 from rdflib import RDF, Graph, Literal, URIRef
 
 EXAMPLES = Path(__file__).parent / "shapes"

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 from conftest import shared_path
+from medkg.namespaces import SH
 from medkg.pipeline.build import EXIT_DATA, EXIT_OK, BuildResult, build, exit_code, write_build
 from medkg.pipeline.context import BuildContext
 from medkg.pipeline.diagnostics import SourceLocation
 from medkg.pipeline.export import serialize
 from medkg.pipeline.iris import IRIs
 from medkg.pipeline.shacl_report import load_ontology, load_shapes, validate
-from medkg.pipeline.shacl_sparql import SH
 from medkg.pipeline.steps import OutputOptions, output_steps
 from rdflib import Graph, URIRef
 

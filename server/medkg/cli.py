@@ -12,9 +12,9 @@ from datetime import date
 from pathlib import Path
 
 from . import changes_cli, formats, serve, validate_cli
+from .namespaces import DEFAULT_BASE
 from .pipeline.build import EXIT_INPUT, EXIT_OK, build
 from .pipeline.diagnostics import InputError
-from .pipeline.iris import DEFAULT_BASE
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-W3C_FORMATS = "http://www.w3.org/ns/formats/"
+from . import namespaces
+
+W3C_FORMATS = str(namespaces.W3C_FORMATS)
 
 
 @dataclass(frozen=True)

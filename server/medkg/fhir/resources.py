@@ -14,7 +14,7 @@ from typing import Any
 
 from rdflib import DCTERMS
 
-from ..pipeline.iris import MEDKG
+from ..namespaces import MEDKG
 from ..pipeline.mappings import Mapping
 from .terminology import ALL_ID, Details, Scheme, Terminology, version_info
 

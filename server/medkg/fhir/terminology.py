@@ -18,7 +18,7 @@ from rdflib.term import Node
 from ..linkeddata.search import fold
 from ..linkeddata.site import Site
 from ..linkeddata.terms import triples
-from ..pipeline.iris import MEDKG
+from ..namespaces import MEDKG
 from ..pipeline.mappings import Mapping, asserted_mappings, both_ways
 from .filtering import FilterIndex
 

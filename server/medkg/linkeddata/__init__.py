@@ -6,8 +6,7 @@ from flask import Flask
 from rdflib import DCTERMS, Graph, URIRef
 
 from .. import extensions
-from ..pipeline.context import VOID
-from ..pipeline.iris import ONTOLOGY_IRI, SHAPES_IRI
+from ..namespaces import ONTOLOGY_IRI, SHAPES_IRI, VOID
 from ..sparql.cache import MIB
 from ..store import Dataset
 from .dumps import dump_links, schema_dump_links

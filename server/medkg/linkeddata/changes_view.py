@@ -19,12 +19,12 @@ from rdflib import DCTERMS, RDF, Graph, URIRef
 from .. import extensions
 from ..formats import Format
 from ..http import text_error
+from ..namespaces import ELI, MEDKG
 from ..pipeline.changes.compare import Change, natural
 from ..pipeline.changes.render import TEMPLATE_GLOBALS, wdiff
 from ..pipeline.changes.step import CHANGES_JSON, CHANGES_TTL, add_tombstone
 from ..pipeline.changes.text import word_diff
 from ..pipeline.context import new_graph
-from ..pipeline.iris import ELI, MEDKG
 from .caching import add_validators, current_site
 from .documents import BY_SUFFIX, Description, bare_graph, render
 from .site import Site

@@ -7,7 +7,7 @@ from typing import Any
 from flask import render_template, request
 from rdflib import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, URIRef
 
-from ..pipeline.iris import MEDKG
+from ..namespaces import MEDKG
 from .documents import RDF_DOC_FORMATS
 from .facts import Facts, Value, value
 from .hierarchy import scheme_tree

@@ -12,8 +12,8 @@ from pathlib import Path
 from rdflib import DCTERMS, OWL, RDFS, SKOS, Graph, Literal, URIRef
 
 from ..assets import ONTOLOGY_FILE, SHAPES_DIR
-from ..pipeline.context import PREFIXES, new_graph
-from ..pipeline.iris import MEDKG, ONTOLOGY_IRI, SHAPES_IRI
+from ..namespaces import MEDKG, ONTOLOGY_IRI, PREFIXES, SHAPES_IRI
+from ..pipeline.context import new_graph
 from ..sparql.cache import AnswerCache
 from ..store import Dataset
 from .search import SearchIndex, build_index

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 from rdflib.term import Node
 
-from ..pipeline.iris import MEDKG, ONTOLOGY_IRI, SHAPES_IRI
+from ..namespaces import MEDKG, ONTOLOGY_IRI, SHAPES_IRI
 from ..pipeline.oxterms import from_ox as to_rdflib
 from ..pipeline.oxterms import to_ox
 from ..store import Dataset

@@ -14,12 +14,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from ..assets import SHIPPED_DATA
+from ..namespaces import DEFAULT_BASE
 from . import inputs
 from .changes import versions
 from .context import BuildContext
 from .diagnostics import Diagnostic, SourceLocation
 from .export import serialize
-from .iris import DEFAULT_BASE, IRIs
+from .iris import IRIs
 from .output import write_text
 from .sources import load_formats
 from .sources.registry import FORMATS, InputFile, SourceFormat, detect_format

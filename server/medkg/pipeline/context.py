@@ -5,22 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rdflib import DCTERMS, OWL, RDF, RDFS, SKOS, XSD, Graph, Namespace, URIRef
+from rdflib import Graph, URIRef
 from rdflib.term import Node
 
+from ..namespaces import PREFIXES
 from .diagnostics import Diagnostics, SourceLocation
-from .iris import ELI, MEDKG, IRIs, is_iri
-
-PROV = Namespace("http://www.w3.org/ns/prov#")
-VOID = Namespace("http://rdfs.org/ns/void#")
-
-PREFIXES: dict[str, str] = {
-    prefix: str(namespace)
-    for prefix, namespace in (
-        ("rdf", RDF), ("rdfs", RDFS), ("owl", OWL), ("xsd", XSD), ("skos", SKOS), ("dct", DCTERMS),
-        ("prov", PROV), ("eli", ELI), ("void", VOID), ("medkg", MEDKG),
-    )
-}
+from .iris import IRIs, is_iri
 
 Triple = tuple[Node, Node, Node]
 

@@ -12,7 +12,7 @@ from rdflib import RDF, BNode, Graph, Literal
 from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
-from .context import PREFIXES
+from ..namespaces import PREFIXES
 
 
 def jsonld_context() -> dict[str, str]:

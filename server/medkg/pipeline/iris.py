@@ -19,13 +19,11 @@ import re
 import unicodedata
 
 import pyoxigraph as ox
-from rdflib import Namespace, URIRef
+from rdflib import URIRef
 
-DEFAULT_BASE = "https://w3id.org/medkg/"
-ONTOLOGY_IRI = "https://w3id.org/medkg/def"
-MEDKG = Namespace("https://w3id.org/medkg/def/")
-SHAPES_IRI = "https://w3id.org/medkg/shapes"
-ELI = Namespace("http://data.europa.eu/eli/ontology#")
+from ..namespaces import DEFAULT_BASE, MEDKG, ONTOLOGY_IRI
+
+__all__ = ["IRIs", "slugify"]
 
 _NON_SLUG = re.compile(r"[^a-z0-9.]+")
 _WEB = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]|$)")

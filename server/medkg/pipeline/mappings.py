@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rdflib import SKOS, Literal, URIRef
 from rdflib.term import Node
 
-from .iris import MEDKG
+from ..namespaces import MEDKG
 
 Pairs = Callable[[URIRef], Iterable[tuple[Node, Node]]]
 

@@ -11,8 +11,9 @@ from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ..assets import ONTOLOGY_FILE, SHAPES_DIR
+from ..namespaces import SH
 from .context import new_graph
-from .shacl_sparql import SH, Result, compile_shapes, load_files, load_store, render_path, run_checks
+from .shacl_sparql import Result, compile_shapes, load_files, load_store, render_path, run_checks
 
 ResultKey = tuple[Node, str | None, Node | None, Node, Node]
 

@@ -16,13 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
+from ..namespaces import SH
 from .oxterms import OxTerm, from_ox, to_ox
-
-SH = Namespace("http://www.w3.org/ns/shacl#")
 
 # Shape predicates that describe or connect shapes rather than constrain values.
 _DESCRIPTIVE = {RDF.type, SH.message, SH.severity, SH.name, SH.description, SH.property, SH.path, SH.order,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rdflib import RDF, SKOS, Graph, Literal, URIRef
 
-from .iris import MEDKG
+from ..namespaces import MEDKG
 from .output import load_graph
 
 RELATIONS = (SKOS.broader, SKOS.narrower, SKOS.related, SKOS.broadMatch, SKOS.narrowMatch, SKOS.exactMatch,

@@ -18,13 +18,13 @@ from pathlib import Path
 from rdflib import DCTERMS, RDFS, SKOS, Graph, Literal
 from rdflib.term import Node
 
+from ..namespaces import MEDKG, SH
 from .context import BuildContext
 from .diagnostics import Diagnostics, Severity, SourceLocation
 from .inference import ntriples_turtle, paused_gc
-from .iris import MEDKG
 from .output import OutputOptions, write_text
 from .shacl_report import load_ontology, load_shapes, report_graph, validate
-from .shacl_sparql import SH, Result
+from .shacl_sparql import Result
 
 SEVERITIES: dict[Node, Severity] = {SH.Violation: "error", SH.Warning: "warning", SH.Info: "info"}
 _LABELS = (SKOS.prefLabel, MEDKG.citationLabel, RDFS.label, DCTERMS.title)

@@ -11,16 +11,14 @@ from collections.abc import Callable
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import RDF, SKOS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from ..formats import SPARQL_GRAPH, SPARQL_TABULAR, W3C_FORMATS, offer
-from ..pipeline.context import PROV, VOID, new_graph
-from ..pipeline.iris import MEDKG
+from ..formats import SPARQL_GRAPH, SPARQL_TABULAR, offer
+from ..namespaces import MEDKG, PROV, SD, VOID, W3C_FORMATS
+from ..pipeline.context import new_graph
 from ..store import Dataset
 
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-FORMATS = Namespace(W3C_FORMATS)
 VoidHook = Callable[[Graph, URIRef, str], None]
 COUNTED_CLASSES = (SKOS.Concept, SKOS.ConceptScheme, SKOS.Collection, MEDKG.Provision,
                    MEDKG.FederalRegisterCitation)
@@ -48,7 +46,7 @@ def describe(dataset: Dataset, counts: dict[str, int], endpoint: str, root_url: 
     """The sd:Service at ``endpoint`` with its default dataset, which is also the void:Dataset."""
     graph = new_graph()
     graph.bind("sd", SD)
-    graph.bind("formats", FORMATS)
+    graph.bind("formats", W3C_FORMATS)
     service, data = URIRef(endpoint + "#service"), URIRef(endpoint + "#dataset")
     graph.add((service, RDF.type, SD.Service))
     graph.add((service, SD.endpoint, URIRef(endpoint)))

@@ -8,7 +8,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..pipeline.context import PREFIXES
+from ..namespaces import PREFIXES
 from ..store import Dataset
 from .negotiation import NotAcceptable, ResultFormat, UnknownFormat, choose
 from .results import SELECT_SERIALIZERS, serialize_boolean, serialize_triples

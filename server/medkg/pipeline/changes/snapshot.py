@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ...namespaces import MEDKG
 from ..diagnostics import InputError, SourceLocation
-from ..iris import MEDKG
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCT = "http://purl.org/dc/terms/"

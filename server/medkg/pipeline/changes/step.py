@@ -14,9 +14,9 @@ from typing import Any
 
 from rdflib import DCTERMS, OWL, RDFS, XSD, Graph, Literal, URIRef
 
-from ..context import PROV, BuildContext
+from ...namespaces import MEDKG, PROV
+from ..context import BuildContext
 from ..export import serialize
-from ..iris import MEDKG
 from ..labels import normalize_label
 from ..output import OutputOptions, write_text
 from . import compare, snapshot

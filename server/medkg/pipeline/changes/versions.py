@@ -26,9 +26,10 @@ from datetime import date
 
 from rdflib import DCTERMS, RDF, RDFS, SKOS, XSD, Literal, URIRef
 
+from ...namespaces import ELI, MEDKG
 from ..context import BuildContext
 from ..diagnostics import SourceLocation
-from ..iris import ELI, MEDKG, IRIs
+from ..iris import IRIs
 from ..regulatory.history import FrCitation, emit_citation, parse_note
 from ..sources.registry import FORMATS, InputFile
 

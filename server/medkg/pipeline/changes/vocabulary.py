@@ -22,8 +22,8 @@ from datetime import date
 
 from rdflib import DCTERMS, RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 
-from ..context import PROV, new_graph
-from ..iris import ELI, MEDKG
+from ...namespaces import ELI, MEDKG, PROV
+from ..context import new_graph
 from .compare import Change, Report, headline
 from .snapshot import Snapshot
 

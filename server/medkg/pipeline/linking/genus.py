@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from rdflib import RDF, SKOS, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from ...namespaces import MEDKG
 from ..context import BuildContext
 from ..diagnostics import SourceLocation
-from ..iris import MEDKG
 from ..labels import label_index, normalize_label
 
 DEFINITION_PROPERTIES = (SKOS.definition, MEDKG.publisherDefinition)

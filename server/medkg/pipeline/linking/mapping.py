@@ -21,9 +21,9 @@ from difflib import SequenceMatcher
 from rdflib import DCTERMS, OWL, RDF, SKOS, Literal, URIRef
 from rdflib.namespace import XSD
 
+from ...namespaces import MEDKG
 from ..context import BuildContext, Triple
 from ..diagnostics import SourceLocation
-from ..iris import MEDKG
 from ..labels import normalize_label
 
 SAME_TEXT = 0.9

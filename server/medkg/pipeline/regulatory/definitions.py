@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from rdflib import RDF, SKOS, Literal, URIRef
 from rdflib.namespace import XSD
 
+from ...namespaces import MEDKG
 from ..context import BuildContext
 from ..diagnostics import SourceLocation
-from ..iris import MEDKG
 from .citations import extract
 from .provisions import Ref, emit
 

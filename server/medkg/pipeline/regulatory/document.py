@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 from rdflib import DCTERMS, OWL, RDF, SKOS, Literal, URIRef
 
+from ...namespaces import MEDKG
 from ..context import BuildContext
 from ..diagnostics import SourceLocation
-from ..iris import MEDKG
 from ..labels import normalize_label
 from ..sources.registry import InputFile
 from . import citations

@@ -13,9 +13,9 @@ from datetime import date
 from rdflib import DCTERMS, RDF, RDFS, Literal, URIRef
 from rdflib.namespace import XSD
 
+from ...namespaces import MEDKG
 from ..context import BuildContext
 from ..diagnostics import SourceLocation
-from ..iris import MEDKG
 
 _MONTHS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10,
            "nov": 11, "dec": 12}

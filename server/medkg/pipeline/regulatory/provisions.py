@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from rdflib import DCTERMS, RDF, RDFS, Literal, URIRef
 from rdflib.namespace import XSD
 
+from ...namespaces import MEDKG
 from ..context import BuildContext
 from ..diagnostics import SourceLocation
-from ..iris import MEDKG, IRIs
+from ..iris import IRIs
 
 USC_LEVELS = ("section", "subsection", "paragraph", "subparagraph", "clause", "subclause", "item")
 

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from rdflib import DCTERMS, RDF, SKOS, Literal, URIRef
 from rdflib.term import Node
 
+from ...namespaces import MEDKG
 from ..context import BuildContext
 from ..diagnostics import SourceLocation
-from ..iris import MEDKG, is_web_iri
+from ..iris import is_web_iri
 from ..labels import normalize_label
 
 # SPDX identifiers and names seen in glossary sources → the licence document IRI.

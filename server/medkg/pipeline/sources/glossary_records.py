@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 
 from rdflib import DCTERMS, OWL, SKOS, Literal, URIRef
 
+from ...namespaces import MEDKG
 from ..context import BuildContext
 from ..diagnostics import Diagnostics, SourceLocation
-from ..iris import MEDKG, is_web_iri, slugify
+from ..iris import is_web_iri, slugify
 from . import record_pages as pages
 from .glossary_common import SchemeInfo, add_collection, add_concept, add_scheme, labels_for, license_iri
 from .registry import InputFile, SourceFormat, register

@@ -17,9 +17,10 @@ from typing import Any
 import yaml
 from rdflib import DCTERMS, SKOS, XSD, Literal, URIRef
 
+from ...namespaces import MEDKG
 from ..context import BuildContext
 from ..diagnostics import Diagnostics, SourceLocation
-from ..iris import MEDKG, slugify
+from ..iris import slugify
 from .glossary_common import LICENSES, SchemeInfo, add_collection, add_concept, add_scheme, labels_for, license_iri
 from .markdown_text import links, plain_text
 from .registry import InputFile, SourceFormat, register, split_lines
