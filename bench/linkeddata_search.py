@@ -96,7 +96,7 @@ def report(app, site: Site, runs: int) -> None:  # type: ignore[no-untyped-def]
           f"{statistics.median(p / o for p, o in zip(peer, ours, strict=True)):.1f}x")
     print(f"/suggest HTTP round trip (Flask test client): median {statistics.median(http):.3f} ms")
     path = "/concept/42-cfr-422/422.350/provider-sponsored-organization"
-    uncached = create_app({"BUILD_DIR": str(site.dataset.folder), "CACHE_SIZE": 0}).test_client()
+    uncached = create_app({"BUILD_DIR": str(site.dataset.folder), "PAGE_CACHE_SIZE": 0}).test_client()
     for suffix in (".html", ".ttl"):
         rendered = median_ms(lambda s=suffix: uncached.get(path + s), runs)  # type: ignore[misc]
         kept = median_ms(lambda s=suffix: client.get(path + s), runs)  # type: ignore[misc]

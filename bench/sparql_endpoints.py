@@ -121,7 +121,7 @@ def servers(folder: Path, store_dir: Path, workers: int) -> list[Server]:
         Server("oxigraph", "/query", [str(VENV / "oxigraph"), "serve-read-only", "--location", str(store_dir),
                                       "--bind"]),
         Server("medkg", "/sparql", ours),
-        Server("medkg (cache off)", "/sparql", ours, {"MEDKG_CACHE_SIZE": "0"}),
+        Server("medkg (cache off)", "/sparql", ours, {"MEDKG_ANSWER_CACHE_SIZE": "0"}),
         Server("medkg under gunicorn", "/sparql", [str(VENV / "gunicorn"), "-w", str(workers), "--threads", "4",
                                                    "medkg.serve:wsgi()", "-b"], {"MEDKG_BUILD_DIR": str(folder)}),
         Server("medkg under waitress", "/sparql", [str(VENV / "waitress-serve"), "--threads=8", "--listen={bind}",

@@ -21,7 +21,7 @@ FORM = "application/x-www-form-urlencoded"
 @pytest.fixture(scope="module")
 def sparql_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     folder = write_build(tmp_path_factory.mktemp("hardening") / "build")
-    app = create_app({"BUILD_DIR": str(folder), "TESTING": True, "QUERY_PROCESSES": 1, "CACHE_MB": 1})
+    app = create_app({"BUILD_DIR": str(folder), "TESTING": True, "QUERY_PROCESSES": 1, "ANSWER_CACHE_MB": 1})
     yield app
     app.extensions[SPARQL].close()
 
@@ -89,7 +89,7 @@ def test_a_cache_never_holds_more_than_its_budget() -> None:
 
 
 def test_the_page_cache_is_bounded_by_bytes() -> None:
-    app = make_app(CACHE_MB=1)
+    app = make_app(PAGE_CACHE_MB=1)
     documents = site_of(app).documents
     assert documents.max_bytes == MIB
     assert app.test_client().get(PSO_PATH + ".html").status_code == 200

@@ -153,7 +153,7 @@ def test_a_build_without_inferred_triples(tmp_path: Path) -> None:
 
 
 def test_rendered_documents_are_kept_up_to_the_cache_size() -> None:
-    app = make_app(CACHE_SIZE=2)
+    app = make_app(PAGE_CACHE_SIZE=2)
     client, cache = app.test_client(), site_of(app).documents
     first = client.get(PSO_PATH + ".ttl").data
     assert client.get(PSO_PATH + ".ttl").data == first and len(cache.entries) == 1
@@ -161,7 +161,7 @@ def test_rendered_documents_are_kept_up_to_the_cache_size() -> None:
         assert client.get(path).status_code == 200
     assert len(cache.entries) == 2
     assert [key[1] for key in cache.entries] == [".nt", ".jsonld"]  # the least recently used went first
-    uncached = make_app(CACHE_SIZE=0)
+    uncached = make_app(PAGE_CACHE_SIZE=0)
     assert uncached.test_client().get(PSO_PATH + ".ttl").data == first and not site_of(uncached).documents.entries
 
 

@@ -4,14 +4,13 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from . import changes_cli, formats, serve, validate_cli
+from . import changes_cli, formats, serve, settings, validate_cli
 from .namespaces import DEFAULT_BASE
 from .pipeline.build import EXIT_INPUT, EXIT_OK, build
 from .pipeline.diagnostics import InputError
@@ -31,9 +30,9 @@ def _configure_build(p: argparse.ArgumentParser) -> None:
     p.add_argument("--base", default=DEFAULT_BASE, help=f"base IRI of the data (default {DEFAULT_BASE})")
     p.add_argument("--strict", action="store_true", help="fail (exit 1) on any warning")
     p.add_argument("--format", dest="forced", default=None, help="read every source as this format")
-    p.add_argument("--reasoner", choices=["fast", "owlrl"], default=os.environ.get("MEDKG_REASONER", "fast"),
+    p.add_argument("--reasoner", choices=["fast", "owlrl"], default=settings.value("REASONER"),
                    help="inference: fast (direct rules, proven equal to owlrl) or owlrl (the reference; slow); "
-                        "default from MEDKG_REASONER, else fast")
+                        "default: the REASONER setting (MEDKG_REASONER), else fast")
     p.add_argument("--as-of", type=_day, default=None, metavar="YYYY-MM-DD",
                    help="of several versions of a section among the sources, build the one in force on this date "
                         "(default: the latest)")

@@ -34,8 +34,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("QUERY_TIMEOUT", 10.0, "hard time limit of one SPARQL query, in seconds", float),
     Setting("MAX_RESULT_ROWS", 10000, "most rows (or triples) one query may return", int),
     Setting("MAX_QUERY_LENGTH", 20000, "longest query accepted, in characters", int),
-    Setting("CACHE_SIZE", 2048, "answers kept in memory per worker, keyed on the build", int),
-    Setting("CACHE_MB", 64, "memory the answer cache and the page cache of one worker may each hold, in MiB", int),
+    Setting("ANSWER_CACHE_SIZE", 2048, "SPARQL answers kept in memory per worker, keyed on the build (0: none)", int),
+    Setting("ANSWER_CACHE_MB", 64, "memory the SPARQL answer cache of one worker may hold, in MiB", int),
+    Setting("PAGE_CACHE_SIZE", 2048, "rendered pages and documents kept in memory per worker (0: none)", int),
+    Setting("PAGE_CACHE_MB", 64, "memory the page and document cache of one worker may hold, in MiB", int),
     Setting("QUERY_PROCESSES", 2, "SPARQL queries run at once per server worker, each in its own process", int),
     Setting("QUERY_MEMORY_MB", 2048, "memory cap of one query process, in MiB (0: no cap)", int),
     Setting("QUERY_NETWORK", False, "let SPARQL query processes run with network access where they cannot be cut "
@@ -48,7 +50,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("WORKERS", 2, "server worker processes of 'medkg serve'", int),
     Setting("THREADS", 4, "request threads per server worker of 'medkg serve'", int),
     Setting("DEBUG_ERRORS", False, "show tracebacks in error pages (never in production)", _bool),
+    Setting("REASONER", "fast", "inference of 'medkg build': fast (direct rules, proven equal to owlrl) or owlrl "
+            "(the reference; slow)"),
 )
+
+
+def value(name: str, environ: Mapping[str, str] | None = None) -> Any:
+    """One setting's value from the environment, else its default (for the command line's defaults)."""
+    setting = next(s for s in SETTINGS if s.name == name)
+    environ = os.environ if environ is None else environ
+    return setting.parse(environ[setting.env]) if setting.env in environ else setting.default
 
 
 def resolve(overrides: Mapping[str, Any] | None = None,

@@ -18,8 +18,8 @@ def register(app: Flask) -> None:
     from . import changes_view, dumps, views
 
     dataset: Dataset = app.extensions[extensions.DATASET]
-    app.extensions[extensions.SITE] = load_site(dataset, int(app.config.get("CACHE_SIZE") or 0),
-                                                 int(app.config.get("CACHE_MB") or 0) * MIB)
+    app.extensions[extensions.SITE] = load_site(dataset, int(app.config.get("PAGE_CACHE_SIZE") or 0),
+                                                 int(app.config.get("PAGE_CACHE_MB") or 0) * MIB)
     app.register_blueprint(dumps.bp)
     changes_view.register(app, app.extensions[extensions.SITE])
     app.register_blueprint(views.bp)

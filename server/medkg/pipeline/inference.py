@@ -12,7 +12,7 @@ Both keep only what a user would query (``keep``): new triples about the data's 
 ``owl:sameAs``, without typing by RDF/RDFS/OWL/XSD built-ins (``rdfs:Resource``, ``owl:Thing``...), without
 triples about the schema's terms, and without reflexive triples (``x skos:exactMatch x``). ``tests/test_inference.py``
 proves the two equal (set equality) on example graphs and on a real build. Choose with
-``medkg build --reasoner`` (default from ``MEDKG_REASONER``).
+``medkg build --reasoner`` (default: the ``REASONER`` setting, ``MEDKG_REASONER``).
 """
 
 from __future__ import annotations

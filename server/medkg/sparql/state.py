@@ -29,7 +29,7 @@ class SparqlState:
     @classmethod
     def from_config(cls, dataset: Dataset, config: Mapping[str, Any]) -> SparqlState:
         limits = Limits(int(config["MAX_QUERY_LENGTH"]), int(config["MAX_RESULT_ROWS"]))
-        cache = AnswerCache(int(config["CACHE_SIZE"]), int(config["CACHE_MB"]) * MIB)
+        cache = AnswerCache(int(config["ANSWER_CACHE_SIZE"]), int(config["ANSWER_CACHE_MB"]) * MIB)
         return cls(dataset, cache, limits, int(config["QUERY_PROCESSES"]),
                    float(config["QUERY_TIMEOUT"]), int(config["QUERY_MEMORY_MB"]))
 
