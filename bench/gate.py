@@ -35,8 +35,8 @@ from medkg.pipeline.inference import (  # noqa: E402
     infer_owlrl,
     infer_step,
     load_schema,
-    ntriples_turtle,
 )
+from medkg.pipeline.ntriples import ntriples_turtle  # noqa: E402
 from medkg.pipeline.shacl_report import (  # noqa: E402
     load_ontology,
     load_shapes,

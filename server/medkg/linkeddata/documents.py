@@ -16,7 +16,7 @@ from .. import formats
 from ..formats import Format
 from ..pipeline.context import new_graph
 from ..pipeline.export import serialize
-from .site import LABEL_PROPERTIES, Site
+from .site import DISPLAY_NAME_PROPERTIES, Site
 from .terms import triples
 
 # In the server's order of preference (formats.DOCUMENTS): the order breaks ties between equally acceptable types.
@@ -100,7 +100,7 @@ def linked_labels(site: Site, *graphs: Graph) -> Graph:
     labels = bare_graph()
     targets = {o for g in graphs for o in g.objects() if isinstance(o, URIRef)}
     for target in sorted(targets):
-        for prop in LABEL_PROPERTIES:
+        for prop in DISPLAY_NAME_PROPERTIES:
             for triple in triples(site.dataset, target, prop):
                 labels.add(triple)
             for triple in site.ontology.triples((target, prop, None)):

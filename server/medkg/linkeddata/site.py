@@ -19,7 +19,8 @@ from ..store import Dataset
 from .search import SearchIndex, build_index
 from .terms import PathMap, triples
 
-LABEL_PROPERTIES = (SKOS.prefLabel, MEDKG.citationLabel, RDFS.label, DCTERMS.title)
+# What names a resource on a page or in a document, first found first: a provision by its citation label.
+DISPLAY_NAME_PROPERTIES = (SKOS.prefLabel, MEDKG.citationLabel, RDFS.label, DCTERMS.title)
 
 
 @dataclass
@@ -105,7 +106,7 @@ def collect_labels(dataset: Dataset, ontology: Graph) -> dict[str, dict[str, str
     So a provision is named by its citation label even when its heading is language-tagged.
     """
     found: dict[str, dict[str, str]] = {}
-    for prop in LABEL_PROPERTIES:
+    for prop in DISPLAY_NAME_PROPERTIES:
         pairs = [(s, o) for s, _, o in triples(dataset, predicate=prop)]
         pairs += [(s, o) for s, o in ontology.subject_objects(prop)]
         per_iri: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))

@@ -13,6 +13,7 @@ from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
 from ..namespaces import PREFIXES
+from .ntriples import nt_line, sorted_ntriples
 
 
 def jsonld_context() -> dict[str, str]:
@@ -20,36 +21,12 @@ def jsonld_context() -> dict[str, str]:
     return {prefix: str(ns) for prefix, ns in sorted(PREFIXES.items())}
 
 
-def _sorted_ntriples(graph: Graph) -> str:
-    lines = {_nt_line(s, p, o) for s, p, o in graph}
-    return "".join(sorted(lines))
-
-
-def _nt_line(s: Node, p: Node, o: Node) -> str:
-    return f"{_nt_term(s)} {_nt_term(p)} {_nt_term(o)} .\n"
-
-
-_NT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def _nt_term(node: Node) -> str:
-    """N-Triples form of a term: literals on one line, with escapes (``Literal.n3()`` may use triple quotes)."""
-    if not isinstance(node, Literal):
-        return node.n3()
-    text = "".join(_NT_ESCAPES.get(c, c if ord(c) >= 0x20 else f"\\u{ord(c):04X}") for c in str(node))
-    if node.language:
-        return f'"{text}"@{node.language}'
-    if node.datatype is not None:
-        return f'"{text}"^^<{node.datatype}>'
-    return f'"{text}"'
-
-
 def _canonical(graph: Graph) -> Graph:
     """A copy whose insertion order is sorted, so serializers that follow insertion order are stable."""
     copy = Graph(bind_namespaces="none")
     for prefix, ns in graph.namespaces():
         copy.bind(prefix, ns)
-    for triple in sorted(graph, key=lambda t: _nt_line(*t)):
+    for triple in sorted(graph, key=lambda t: nt_line(*t)):
         copy.add(triple)
     return copy
 
@@ -79,7 +56,7 @@ def _rdfxml(graph: Graph) -> str:
     body: list[str] = []
     for subject in sorted(set(graph.subjects()), key=lambda n: n.n3()):
         body.append(f"  <rdf:Description {_node_attr(subject, 'about')}>")
-        for p, o in sorted(graph.predicate_objects(subject), key=lambda po: _nt_line(subject, *po)):
+        for p, o in sorted(graph.predicate_objects(subject), key=lambda po: nt_line(subject, *po)):
             body.append("    " + _property_element(str(p), o, prefixes, used))
         body.append("  </rdf:Description>")
     xmlns = "".join(f'\n  xmlns:{prefix}="{escape(ns)}"' for prefix, ns in sorted(used.items()))
@@ -118,7 +95,7 @@ def _qname(iri: str, prefixes: dict[str, str], used: dict[str, str]) -> str:
 # One per name in formats.EXPORT (the registry test checks that they match).
 SERIALIZERS: dict[str, Callable[[Graph], str]] = {
     "ttl": lambda g: _canonical(g).serialize(format="turtle"),
-    "nt": _sorted_ntriples,
+    "nt": sorted_ntriples,
     "jsonld": _jsonld,
     "rdfxml": _rdfxml,
 }

@@ -30,6 +30,7 @@ from rdflib.term import Node
 
 from ..assets import ONTOLOGY_FILE, SKOS_AXIOMS_FILE
 from .context import BuildContext, Triple
+from .ntriples import ntriples_turtle
 from .output import OutputOptions, write_text
 
 SCHEMA_FILES = (ONTOLOGY_FILE, SKOS_AXIOMS_FILE)
@@ -223,20 +224,6 @@ def infer(data: Graph, schema: Graph, reasoner: str = "fast") -> set[Triple]:
     if reasoner not in REASONERS:
         raise ValueError(f"unknown reasoner {reasoner!r}; choose one of {', '.join(REASONERS)}")
     return infer_fast(data, schema) if reasoner == "fast" else infer_owlrl(data, schema)
-
-
-def ntriples_turtle(triples: Iterable[Triple]) -> str:
-    """Sorted N-Triples lines: valid Turtle, byte-identical for the same triples, and fast to write at scale."""
-    terms: dict[Node, str] = {}
-
-    def n3(term: Node) -> str:
-        found = terms.get(term)
-        if found is None:
-            found = terms[term] = term.n3()
-        return found
-
-    lines = sorted({f"{n3(s)} {n3(p)} {n3(o)} .\n" for s, p, o in triples})
-    return "# N-Triples lines, sorted (valid Turtle)\n" + "".join(lines)
 
 
 @contextmanager

@@ -9,7 +9,7 @@ from collections import defaultdict
 from rdflib import RDF, SKOS, Graph, URIRef
 
 _PUNCT = re.compile(r"[^\w]+")
-LABEL_PROPERTIES = (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
+SKOS_LABELS = (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)  # the names a term is matched by
 
 
 def normalize_label(text: str) -> str:
@@ -19,7 +19,7 @@ def normalize_label(text: str) -> str:
     return " ".join(_PUNCT.sub(" ", folded.replace("_", " ")).split())
 
 
-def label_index(graph: Graph, properties: tuple[URIRef, ...] = LABEL_PROPERTIES) -> dict[str, set[URIRef]]:
+def label_index(graph: Graph, properties: tuple[URIRef, ...] = SKOS_LABELS) -> dict[str, set[URIRef]]:
     """normalized label → the concepts carrying it (as pref, alt or hidden label, in any language)."""
     index: dict[str, set[URIRef]] = defaultdict(set)
     for concept in graph.subjects(RDF.type, SKOS.Concept):

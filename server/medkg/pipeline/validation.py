@@ -21,7 +21,8 @@ from rdflib.term import Node
 from ..namespaces import MEDKG, SH
 from .context import BuildContext
 from .diagnostics import Diagnostics, Severity, SourceLocation
-from .inference import ntriples_turtle, paused_gc
+from .inference import paused_gc
+from .ntriples import ntriples_turtle
 from .output import OutputOptions, write_text
 from .shacl_report import load_ontology, load_shapes, report_graph, validate
 from .shacl_sparql import Result
