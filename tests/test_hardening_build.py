@@ -12,7 +12,7 @@ from medkg.cli import main
 from medkg.pipeline.context import BuildContext
 from medkg.pipeline.diagnostics import SourceLocation
 from medkg.pipeline.iris import IRIs
-from rdflib import SKOS, Literal, URIRef
+from rdflib import SKOS, Graph, Literal, URIRef
 
 GOOD = record("Good Term", "good-term", "A term that is fine.")
 GOOD_IRI = concept("example-glossary", "good-term")
@@ -108,3 +108,28 @@ def test_an_invalid_utf8_byte_names_its_line_and_keeps_the_file(tmp_path: Path,
     labels = served(out)
     assert labels[str(GOOD_IRI)] == "Good Term" and labels[str(concept("example-glossary", "last"))] == "LAST"
     assert labels[str(concept("example-glossary", "cafe"))] == "CAFE"
+
+
+def test_a_text_with_thousands_of_citations_gives_each_once() -> None:
+    """Issue 14 #3: extraction is linear (bench/build_scaling.py proves the time); here, that it stays right."""
+    from medkg.pipeline.regulatory import citations
+    from medkg.pipeline.regulatory.provisions import Ref
+
+    here = Ref("cfr", "42", "422", None, "422.999")
+    pieces = [f"({i}) as provided in § 422.{100 + i}(b) and paragraphs (c) and (d) of § 422.{100 + i} and in "
+              "section 1852(a)(3) of the Act." for i in range(4000)]
+    cites, missed = citations.extract(" ".join(pieces), here)
+    one_by_one = {c.ref for piece in pieces for c in citations.extract(piece, here)[0]}
+    assert {c.ref for c in cites} == one_by_one and not missed
+    assert len(cites) == 3 * 4000 + 1  # (b), (c), (d) of each section, and the Act section once
+
+
+def test_the_linear_turtle_writer_writes_the_graph_and_the_same_bytes(small_real_graph: Graph) -> None:
+    """graph.ttl comes from pyoxigraph's writer (rdflib's slows down with every namespace it sees): proven equal."""
+    from medkg.pipeline.export import serialize
+    from rdflib.compare import isomorphic
+
+    text = serialize(small_real_graph, "ttl")
+    again = Graph().parse(data=text, format="turtle")
+    assert isomorphic(again, small_real_graph)
+    assert serialize(again, "ttl") == text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 
 from rdflib import Graph, URIRef
@@ -42,6 +42,7 @@ class BuildContext:
     provenance: dict[Triple, SourceLocation] = field(default_factory=dict)
     pending: list[PendingReference] = field(default_factory=list)
     valid_iris: set[URIRef] = field(default_factory=set)
+    provisions: set[Hashable] = field(default_factory=set)  # refs emitted with their ancestors (regulatory.provisions)
 
     def add(self, triple: Triple, location: SourceLocation | None = None) -> None:
         """Assert a triple, remembering the first source location it came from. A triple naming an IRI that is

@@ -74,24 +74,55 @@ def designators(text: str) -> tuple[str, ...]:
 
 
 def extract(text: str, here: Ref) -> tuple[list[Citation], list[Unresolved]]:
-    """Every reference in ``text`` (written in the provision ``here``), resolved where we can."""
+    """Every reference in ``text`` (written in the provision ``here``), resolved where we can. Linear in the length
+    of the text: a reference found inside an earlier one is skipped by one look-up in a map of covered characters."""
     text = normalize(text)
     found: list[Citation] = []
     missed: list[Unresolved] = []
-    spans: list[tuple[int, int]] = []
+    covered = Coverage(len(text))
     for finder in (_cfr, _usc_code, _usc_title, _act, _parts, _other_law):
         for start, end, cites, misses in finder(text, here):
-            if not any(s <= start < e for s, e in spans):
-                spans.append((start, end))
+            if covered.claim(start, end):
                 found.extend(cites)
                 missed.extend(misses)
     for start, _end, cites in _relative(text, here, found):
-        if not any(s <= start < e for s, e in spans):
+        if not covered.holds(start):
             found.extend(cites)
-    # "paragraphs (a) and (e) of § 422.374" cites the paragraphs, not also the whole section
-    found = [c for c in found if c.ref.paras or not any(
-        o.ref.paras and o.ref.section == c.ref.section and c.text in o.text and o is not c for o in found)]
-    return _unique(found), missed
+    return _unique(_drop_enclosed(found)), missed
+
+
+class Coverage:
+    """Which characters of a text the references found so far span."""
+
+    def __init__(self, size: int) -> None:
+        self.marks = bytearray(size + 1)
+
+    def holds(self, start: int) -> bool:
+        return bool(self.marks[start])
+
+    def claim(self, start: int, end: int) -> bool:
+        """Take ``start:end`` unless ``start`` lies in a span already taken."""
+        if self.marks[start]:
+            return False
+        self.marks[start:end] = b"\x01" * (end - start)
+        return True
+
+
+def _drop_enclosed(found: list[Citation]) -> list[Citation]:
+    """"paragraphs (a) and (e) of § 422.374" cites the paragraphs, not also the whole section."""
+    with_paras: dict[str | None, set[str]] = {}
+    for cite in found:
+        if cite.ref.paras:
+            with_paras.setdefault(cite.ref.section, set()).add(cite.text)
+    enclosed: dict[tuple[str | None, str], bool] = {}
+
+    def kept(cite: Citation) -> bool:
+        key = (cite.ref.section, cite.text)
+        if key not in enclosed:
+            enclosed[key] = any(cite.text in text for text in with_paras.get(cite.ref.section, ()))
+        return not enclosed[key]
+
+    return [c for c in found if c.ref.paras or kept(c)]
 
 
 Finding = tuple[int, int, list[Citation], list[Unresolved]]
@@ -153,8 +184,10 @@ def _relative(text: str, here: Ref, before: list[Citation]) -> list[tuple[int, i
     if here.code == "usc":
         return _usc_relative(text, here)
     out: list[tuple[int, int, list[Citation]]] = []
+    sections = [c.ref for c in before if c.ref.section and c.ref.code == "cfr"]
+    last = sections[-1] if sections else None
     for m in _PARAS.finditer(text):
-        target = _target_section(m.group(3) or "", here, before)
+        target = _target_section(m.group(3) or "", here, last)
         if m.group(1) or target is None:
             continue
         paths = _expand(m.group(2))
@@ -162,12 +195,12 @@ def _relative(text: str, here: Ref, before: list[Citation]) -> list[tuple[int, i
     return out
 
 
-def _target_section(qualifier: str, here: Ref, before: list[Citation]) -> Ref | None:
+def _target_section(qualifier: str, here: Ref, last: Ref | None) -> Ref | None:
+    """The section a paragraph reference points into; ``last`` is the last CFR section cited before ("such")."""
     if "definition" in qualifier or "this paragraph" in qualifier:
         return None
     if "such section" in qualifier:
-        sections = [c.ref for c in before if c.ref.section and c.ref.code == "cfr"]
-        return Ref("cfr", sections[-1].title, sections[-1].part, None, sections[-1].section) if sections else None
+        return Ref("cfr", last.title, last.part, None, last.section) if last else None
     number = _NUMBER.search(qualifier)
     if number:
         return cfr_section(here.title, number.group(1))
@@ -191,8 +224,11 @@ def _usc_relative(text: str, here: Ref) -> list[tuple[int, int, list[Citation]]]
     section = Ref("usc", here.title, section=here.section)
     out = [(m.start(), m.end(), [Citation(section.child(*designators(m.group(2)), *p), m.group(0))
                                  for p in _expand(m.group(1))]) for m in _USC_OF.finditer(text)]
+    covered = Coverage(len(text))
+    for start, end, _ in out:
+        covered.claim(start, end)
     for m in _USC_REL.finditer(text):
-        if any(s <= m.start() < e for s, e, _ in out):
+        if covered.holds(m.start()):
             continue
         depth = keep[m.group(1)]
         if len(here.paras) < depth:

@@ -100,7 +100,7 @@ def emit_section(ctx: BuildContext, scheme: str, section: Section, finder: TermF
 def _own_text(tree: Tree, path: tuple[str, ...]) -> str:
     """A paragraph's own text with the definition entries it lists (its designated sub-paragraphs are apart)."""
     parts = [tree.paras[path].text] if path in tree.paras else []
-    parts += [e.text for e in tree.entries if e.path == path]
+    parts += [e.text for e in tree.entries_at.get(path, [])]
     return unmark("\n\n".join(p for p in parts if p))  # one entry a paragraph; Markdown italics are not text
 
 

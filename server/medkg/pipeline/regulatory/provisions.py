@@ -106,8 +106,11 @@ def cfr_section(title: str, section: str, subpart: str | None = None) -> Ref:
 
 
 def emit(ctx: BuildContext, ref: Ref, location: SourceLocation | None = None) -> URIRef:
-    """The provision and its ancestors, each with type, labels, level, designator, page and isPartOf."""
+    """The provision and its ancestors, each with type, labels, level, designator, page and isPartOf (once each)."""
     iri = ref.iri(ctx.iris)
+    if ref in ctx.provisions:
+        return iri
+    ctx.provisions.add(ref)
     label = Literal(ref.label())
     triples = [
         (iri, RDF.type, MEDKG.Provision),

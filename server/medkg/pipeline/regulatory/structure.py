@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 CFR_ORDER = ("lower", "digit", "roman", "upper")
 USC_ORDER = ("lower", "digit", "upper", "roman", "uroman", "dlower")
@@ -70,8 +71,25 @@ class Tree:
 
     def descendants_text(self, path: tuple[str, ...]) -> str:
         """The text of every paragraph below ``path``, in document order."""
-        below = [p for k, p in self.paras.items() if len(k) > len(path) and k[: len(path)] == path]
+        below = self.below.get(path, [])
         return " ".join(f"({p.path[-1]}) {p.text}" for p in sorted(below, key=lambda p: p.line) if p.text)
+
+    @cached_property
+    def below(self) -> dict[tuple[str, ...], list[Para]]:
+        """The paragraphs below each path (built once: asking every paragraph stays linear in the tree's size)."""
+        found: dict[tuple[str, ...], list[Para]] = {}
+        for key, para in self.paras.items():
+            for depth in range(len(key)):
+                found.setdefault(key[:depth], []).append(para)
+        return found
+
+    @cached_property
+    def entries_at(self) -> dict[tuple[str, ...], list[Entry]]:
+        """The definition entries of each paragraph, in document order."""
+        found: dict[tuple[str, ...], list[Entry]] = {}
+        for entry in self.entries:
+            found.setdefault(entry.path, []).append(entry)
+        return found
 
 
 def unmark(text: str) -> str:
