@@ -145,3 +145,15 @@ def test_sssom_of_the_real_build_is_valid(real_build: Path, tmp_path: Path,
     rows = msdf.df.to_dict("records")
     assert {r["predicate_id"] for r in rows} >= {"skos:exactMatch", "skos:closeMatch", "skos:broadMatch"}
     assert all(r["comment"] for r in rows)  # every mapping carries its evidence
+
+
+def test_filter_totals_within_one_scheme(app: Flask) -> None:
+    """A scheme's value set counts only its own concepts, for short texts (remembered) and long ones."""
+    term: Terminology = app.extensions[extensions.FHIR]
+    index = site_of(app).index
+    for scheme in term.schemes:
+        for q in ("a", "pl", "pso", "plan", "organization"):
+            expected = [h.iri for h in index.suggest(q, limit=10**6) if h.iri in scheme.codes.values()]
+            for _ in range(2):  # counted, then remembered
+                page = term.filter.search(q, 0, 10**6, scheme.index)
+                assert [term.concepts[c] for c in page.concepts] == expected and page.total == len(expected), q

@@ -7,7 +7,8 @@ come out already sorted and the first ``offset + count`` distinct concepts end t
 dict, prefixes from bisection of sorted texts, containment from a posting list of the text's rarest 1-3-gram.
 ``tests/test_fhir_filter.py`` proves the order equal to ``SearchIndex.suggest`` on the real build.
 
-``total`` is exact for texts of up to three characters (each n-gram's concepts are counted at start-up) and for
+``total`` is exact for texts of up to three characters (each n-gram's concepts are counted at start-up; within one
+scheme's value set when first asked, then remembered) and for
 longer texts whose candidate rows number at most ``TOTAL_BUDGET``; beyond that it is None and the expansion omits
 it (FHIR makes it optional; a client pages until a short page).
 """
@@ -50,23 +51,18 @@ class FilterIndex:
         self.prefix = [_sorted_keys(self.folded, range(0, self.first_other)),
                        _sorted_keys(self.folded, range(self.first_other, len(rows)))]
         self.grams, self.gram_totals = self._grams()
+        self.scheme_totals: dict[tuple[str, int], int] = {}  # (n-gram, scheme) → concepts, counted when first asked
 
-    def _grams(self) -> tuple[dict[str, array], dict[str, dict[int, int]]]:
-        """n-gram (n ≤ 3) → rows holding it, ascending; and → its distinct concepts per scheme (-1: all)."""
-        rows: dict[str, array] = {}
+    def _grams(self) -> tuple[dict[str, array], dict[str, int]]:
+        """n-gram (n ≤ 3) → the rows holding it, ascending; and → how many distinct concepts hold it."""
+        rows: dict[str, array] = defaultdict(lambda: array("i"))
         concepts: dict[str, set[int]] = defaultdict(set)
         for i, text in enumerate(self.folded):
+            c = self.concept[i]
             for gram in {text[j:j + n] for n in range(1, GRAM + 1) for j in range(len(text) - n + 1)}:
-                rows.setdefault(gram, array("i")).append(i)
-                concepts[gram].add(self.concept[i])
-        totals: dict[str, dict[int, int]] = {}
-        for gram, found in concepts.items():
-            per_scheme: dict[int, int] = defaultdict(int)
-            for c in found:
-                for s in self.schemes_of[c]:
-                    per_scheme[s] += 1
-            totals[gram] = {-1: len(found), **per_scheme}
-        return rows, totals
+                rows[gram].append(i)
+                concepts[gram].add(c)
+        return dict(rows), {gram: len(found) for gram, found in concepts.items()}
 
     def search(self, text: str, offset: int, count: int, scheme: int | None = None) -> Page:
         """Concepts whose labels contain ``text``, best first: ``count`` of them from ``offset``, and the total."""
@@ -111,8 +107,14 @@ class FilterIndex:
         return iter(rows) if len(q) <= GRAM else (r for r in rows if q in self.folded[r])
 
     def _total(self, q: str, allowed: Callable[[int], bool], scheme: int | None) -> int | None:
-        if len(q) <= GRAM:
-            return self.gram_totals.get(q, {}).get(-1 if scheme is None else scheme, 0)
+        if len(q) <= GRAM and scheme is None:
+            return self.gram_totals.get(q, 0)
+        if len(q) <= GRAM and scheme is not None:  # one scheme's value set: counted once, then remembered
+            key = (q, scheme)
+            if key not in self.scheme_totals:
+                concept = self.concept
+                self.scheme_totals[key] = len({concept[r] for r in self._candidates(q) if allowed(concept[r])})
+            return self.scheme_totals[key]
         rows = self._candidates(q)
         if len(rows) > TOTAL_BUDGET:
             return None

@@ -24,6 +24,8 @@ from .filtering import FilterIndex
 
 ALL_ID = "all"  # the value set of every concept of every scheme
 LABEL_KINDS = {SKOS.prefLabel: "prefLabel", SKOS.altLabel: "altLabel", SKOS.hiddenLabel: "hiddenLabel"}
+SCHEME_METADATA = (DCTERMS.title, SKOS.prefLabel, DCTERMS.publisher, DCTERMS.license, DCTERMS.rights,
+                   DCTERMS.description, DCTERMS.source, DCTERMS.modified, DCTERMS.issued, OWL.versionInfo)
 
 
 @dataclass(frozen=True)
@@ -167,11 +169,9 @@ def _schemes(site: Site) -> list[Scheme]:
         ident = _scheme_id(site.dataset.base, iri)
         prefix = iri.replace("/scheme/", "/concept/", 1) + "/"
         codes = {(c[len(prefix):] if c.startswith(prefix) else c): c for c in members[iri] & concepts}
-        meta: dict[str, list[Node]] = defaultdict(list)
-        for _, p, o in triples(dataset, subject=URIRef(iri)):
-            if o not in meta[str(p)]:
-                meta[str(p)].append(o)
-        schemes.append(Scheme(len(schemes), ident, iri, dict(meta), dict(sorted(codes.items()))))
+        meta = {str(p): list(dict.fromkeys(o for _, _, o in triples(dataset, subject=URIRef(iri), predicate=p)))
+                for p in SCHEME_METADATA}
+        schemes.append(Scheme(len(schemes), ident, iri, meta, dict(sorted(codes.items()))))
     return schemes
 
 
