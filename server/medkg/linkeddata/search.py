@@ -7,7 +7,6 @@ starts with the query, 3 another label starts with it, 4 a label contains it, 5 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -15,20 +14,13 @@ from typing import Any
 from rdflib import RDF, SKOS, Literal, URIRef
 
 from ..store import Dataset
+from ..text import fold
 from .terms import triples
 
-_NON_WORD = re.compile(r"[^0-9a-z]+")
 _ACRONYM = re.compile(r"\(([A-Za-z][A-Za-z0-9&/.-]{1,11})\)")
 RANK_NAMES = ("preferred label", "alternative label", "label prefix", "label prefix", "label", "definition")
 KIND_ORDER = {"pref": 0, "acronym": 1, "alt": 2, "hidden": 3, "definition": 4}
 KINDS = {SKOS.prefLabel: "pref", SKOS.altLabel: "alt", SKOS.hiddenLabel: "hidden", SKOS.definition: "definition"}
-
-
-def fold(text: str) -> str:
-    """Lower-case, accents removed, punctuation turned into single spaces: what search compares."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _NON_WORD.sub(" ", bare).strip()
 
 
 @dataclass(frozen=True)

@@ -16,25 +16,23 @@ The ontology namespace (``MEDKG``) is fixed and independent of the base: it name
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import pyoxigraph as ox
 from rdflib import URIRef
 
 from ..namespaces import DEFAULT_BASE, MEDKG, ONTOLOGY_IRI
+from ..text import fold
 
 __all__ = ["IRIs", "slugify"]
 
-_NON_SLUG = re.compile(r"[^a-z0-9.]+")
 _WEB = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]|$)")
 
 
 def slugify(text: str) -> str:
-    """Lower-case ASCII slug: accents folded, runs of other characters become one hyphen."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    folded = folded.replace("&", " and ").replace("'", "").replace("\u2019", "")
-    slug = _NON_SLUG.sub("-", folded).strip("-.")
-    return slug or "x"
+    """Lower-case ASCII slug (``text.fold``, dots kept): "&" is "and", apostrophes vanish, every other run of
+    characters becomes one hyphen."""
+    text = text.replace("&", " and ").replace("'", "").replace("\u2019", "")
+    return fold(text, keep=".").replace(" ", "-").strip("-.") or "x"
 
 
 def is_iri(text: str) -> bool:

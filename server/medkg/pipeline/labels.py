@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import defaultdict
 
 from rdflib import RDF, SKOS, Graph, URIRef
 
-_PUNCT = re.compile(r"[^\w]+")
+from ..text import fold
+
 SKOS_LABELS = (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)  # the names a term is matched by
 
 
 def normalize_label(text: str) -> str:
-    """Case-, accent- and punctuation-insensitive key: "Provider-Sponsored  Organization" → "provider sponsored
+    """The key labels are matched by (``text.fold``): "Provider-Sponsored  Organization" → "provider sponsored
     organization"; a slug such as "managed-care-plan" gives the same key as "Managed Care Plan"."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").casefold()
-    return " ".join(_PUNCT.sub(" ", folded.replace("_", " ")).split())
+    return fold(text)
 
 
 def label_index(graph: Graph, properties: tuple[URIRef, ...] = SKOS_LABELS) -> dict[str, set[URIRef]]:

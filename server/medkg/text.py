@@ -1,0 +1,24 @@
+"""Text folding, written once: the form names are compared by (search, matching terms across sources) and the
+letters slugs are made of; and the one pattern of an acronym."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+@lru_cache(maxsize=8)
+def _separators(keep: str) -> re.Pattern[str]:
+    return re.compile(rf"[^0-9a-z{re.escape(keep)}]+") if keep else _NON_WORD
+
+
+def fold(text: str, keep: str = "") -> str:
+    """Case-, accent- and punctuation-insensitive form: lower-case ASCII letters and digits (and the characters in
+    ``keep``), every other run of characters one space. "Organización  Patrocinada (PSO)" → "organizacion
+    patrocinada pso"; "managed-care-plan" and "Managed Care Plan" fold alike."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _separators(keep).sub(" ", bare).strip()
