@@ -5,7 +5,8 @@ label starts with the text, 3 another label does, 4 a label contains it; then by
 IRI. Here every label is a row numbered in that order (kind, length, folded text, IRI), so within each rank the rows
 come out already sorted and the first ``offset + count`` distinct concepts end the search: exact labels come from a
 dict, prefixes from bisection of sorted texts, containment from a posting list of the text's rarest 1-3-gram.
-``tests/test_fhir_filter.py`` proves the order equal to ``SearchIndex.suggest`` on the real build.
+``tests/test_fhir_filter.py`` (a synthetic vocabulary that takes every path) and ``tests/test_fhir_real.py`` (the
+real build) prove the order and the totals equal to ``SearchIndex.suggest``.
 
 ``total`` is exact for texts of up to three characters (each n-gram's concepts are counted at start-up; within one
 scheme's value set when first asked, then remembered) and for
@@ -25,7 +26,8 @@ from ..linkeddata.search import KIND_ORDER, Entry, fold
 
 GRAM = 3
 TOTAL_BUDGET = 10_000  # candidate rows checked for an exact total of a text longer than GRAM
-SORT_LIMIT = 4_096  # a prefix range this small is sorted; a larger one is read in row order until the page is full
+SORT_LIMIT = 4_096  # a prefix range this small is sorted at once; a larger one is first read in row order …
+SCAN_LIMIT = 2_048  # … for this many rows (enough when matches are dense), then the rest of the range is sorted
 _END = "\x7f"  # sorts after every character a folded text holds ([0-9a-z ])
 
 
@@ -93,8 +95,11 @@ class FilterIndex:
         lo, hi = bisect_left(keys, q), bisect_left(keys, q + _END)
         if hi - lo <= SORT_LIMIT:
             yield from sorted(i for i in ids[lo:hi] if self.folded[i] != q)
-        else:  # many rows start with q: reading rows in order soon finds enough of them
-            yield from (i for i in rows if self.folded[i].startswith(q) and self.folded[i] != q)
+            return
+        folded, scanned = self.folded, rows[:SCAN_LIMIT]
+        yield from (i for i in scanned if folded[i].startswith(q) and folded[i] != q)
+        end = scanned.stop  # the matches are sparse in row order (e.g. longer labels only): sort the rest
+        yield from (i for i in sorted(ids[lo:hi]) if i >= end and folded[i] != q)
 
     def _candidates(self, q: str) -> array:
         if len(q) <= GRAM:
