@@ -15,7 +15,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from . import formats
+from . import formats, offline
 from .pipeline.build import EXIT_DATA, EXIT_INPUT, EXIT_OK
 from .pipeline.diagnostics import SourceLocation
 from .pipeline.shacl_report import load_ontology, load_shapes, validate
@@ -41,10 +41,11 @@ def guess_format(path: Path, text: str) -> str:
 class Source:
     """One file read as RDF, and the line on which each node is first named (for the report)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, load_contexts: bool = False) -> None:
         self.path = path
         self.text = path.read_text(encoding="utf-8-sig")
         self.format = guess_format(path, self.text)
+        offline.check(self.text, self.format, load_contexts)
         self.graph = Graph().parse(data=self.text, format=self.format, publicID=path.resolve().as_uri())
         if not len(self.graph):
             raise ValueError("no RDF triples in this file")
@@ -68,13 +69,19 @@ class Source:
 def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("files", nargs="+", type=Path, help="RDF files (Turtle, RDF/XML, JSON-LD, N-Triples)")
     p.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
+    p.add_argument("--load-contexts", action="store_true",
+                   help="let a JSON-LD file load a @context named by URL (from the network or a file); by default "
+                        "such a file is refused (exit 2)")
 
 
-def read_all(paths: list[Path]) -> tuple[list[Source], bool]:
+def read_all(paths: list[Path], load_contexts: bool = False) -> tuple[list[Source], bool]:
     sources, failed = [], False
     for path in paths:
         try:
-            sources.append(Source(path))
+            sources.append(Source(path, load_contexts))
+        except offline.Refused as exc:
+            print(f"medkg: error: {path}: {exc}", file=sys.stderr)
+            failed = True
         except Exception as exc:  # rdflib's parsers raise many kinds; any of them means "cannot be read"
             print(f"medkg: error: {path}: cannot be read as RDF: {exc}", file=sys.stderr)
             failed = True
@@ -94,7 +101,7 @@ def locator(sources: list[Source]) -> Locate:
 
 
 def run(args: argparse.Namespace) -> int:
-    sources, failed = read_all(args.files)
+    sources, failed = read_all(args.files, args.load_contexts)
     if not sources:
         return EXIT_INPUT
     graph = Graph()
