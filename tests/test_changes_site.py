@@ -109,3 +109,11 @@ def test_previous_must_be_a_build_of_the_same_base(builds, tmp_path, capsys):
                  str(builds["old"])])
     assert code == 2 and "cannot be matched" in capsys.readouterr().err
     assert not (tmp_path / "y").exists()
+
+
+def test_the_service_description_names_the_changes_graph(client):
+    response = client.get("/sparql", headers={"Accept": "text/turtle"})
+    graph = Graph().parse(data=response.get_data(as_text=True), format="turtle")
+    sd_name = URIRef("http://www.w3.org/ns/sparql-service-description#name")
+    assert URIRef(BASE + "graph/changes") in set(graph.objects(None, sd_name))
+    assert any(str(o).endswith("/changes.ttl") for o in graph.objects(None, URIRef("http://rdfs.org/ns/void#dataDump")))

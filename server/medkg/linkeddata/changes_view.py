@@ -14,17 +14,19 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, redirect, render_template, request
 from flask.typing import ResponseReturnValue
-from rdflib import DCTERMS, RDF, Graph, URIRef
+from rdflib import DCTERMS, RDF, Graph, Literal, URIRef
 
 from .. import extensions
 from ..formats import Format
 from ..http import text_error
-from ..namespaces import ELI, MEDKG
+from ..namespaces import ELI, MEDKG, VOID
 from ..pipeline.changes.compare import Change, natural
 from ..pipeline.changes.render import TEMPLATE_GLOBALS, wdiff
 from ..pipeline.changes.step import CHANGES_JSON, CHANGES_TTL, add_tombstone
 from ..pipeline.changes.text import word_diff
 from ..pipeline.context import new_graph
+from ..sparql.description import SD
+from ..store import CHANGES_GRAPH
 from .caching import add_validators, current_site
 from .documents import BY_SUFFIX, Description, bare_graph, render
 from .site import Site
@@ -78,8 +80,24 @@ def register(app: Flask, site: Site) -> None:
     app.jinja_env.globals["definition_timeline"] = lambda iri: definition_timeline(site, str(iri))
     app.jinja_env.globals["section_versions"] = lambda iri: version_nodes(site, str(iri), MEDKG.ProvisionVersion)
     app.extensions[extensions.GONE] = gone_answer
+    app.extensions.setdefault(extensions.VOID_HOOKS, []).append(lambda g, d, root: advertise(site, log, g, d, root))
     app.extensions[extensions.DATED] = dated_answer
     app.register_blueprint(bp)
+
+
+def advertise(site: Site, log: ChangeLog, graph: Graph, void_dataset: URIRef, root_url: str) -> None:
+    """A hook of the SPARQL service description: the changes named graph, its size, and its dump."""
+    if not len(log.graph):
+        return
+    root = root_url.rstrip("/")
+    named, described = URIRef(root + "/sparql#changes"), URIRef(root + "/sparql#changes-graph")
+    graph.add((void_dataset, SD.namedGraph, named))
+    graph.add((named, RDF.type, SD.NamedGraph))
+    graph.add((named, SD.name, URIRef(site.dataset.base + CHANGES_GRAPH)))
+    graph.add((named, SD.graph, described))
+    graph.add((described, RDF.type, SD.Graph))
+    graph.add((described, VOID.triples, Literal(len(log.graph))))
+    graph.add((void_dataset, VOID.dataDump, URIRef(root + "/changes.ttl")))
 
 
 def current_log() -> ChangeLog:

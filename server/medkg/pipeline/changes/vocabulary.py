@@ -29,7 +29,6 @@ from .snapshot import Snapshot
 
 SKOS_PROPS = {"definition", "scopeNote", "prefLabel", "altLabel", "hiddenLabel", "broader", "exactMatch",
               "closeMatch", "broadMatch", "narrowMatch", "relatedMatch"}
-CHANGES_GRAPH = "graph/changes"
 
 
 def change_id(change: Change) -> str:
