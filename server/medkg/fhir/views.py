@@ -38,9 +38,22 @@ def root() -> str:
 
 
 def fhir_json(resource: dict[str, Any], status: int = 200) -> Response:
+    return _answer(_dumps(resource), status)
+
+
+def stored_json(make: Callable[[], dict[str, Any]]) -> Response:
+    """A resource read (a whole code system can be large): made once per URL, then kept in the site's cache."""
+    cache = current_app.extensions[extensions.SITE].documents
+    return _answer(cache.get_or_make(("fhir", request.url), lambda: _dumps(make())))
+
+
+def _dumps(resource: dict[str, Any]) -> str:
     pretty = request.args.get("_pretty") == "true"
-    body = json.dumps(resource, ensure_ascii=False, indent=2 if pretty else None,
+    return json.dumps(resource, ensure_ascii=False, indent=2 if pretty else None,
                       separators=None if pretty else (",", ":"))
+
+
+def _answer(body: str, status: int = 200) -> Response:
     response = Response(body, status=status, mimetype=MEDIA_TYPE)
     response.headers["Content-Type"] = f"{MEDIA_TYPE}; fhirVersion=4.0; charset=utf-8"
     return response  # CORS: the app's after_request (medkg.http) adds it to every answer
@@ -84,10 +97,10 @@ bp.after_request(add_validators)
 def metadata() -> ResponseReturnValue:
     mode = request.args.get("mode", "full")
     if mode == "terminology":
-        return fhir_json(resources.terminology_capabilities(terminology(), root()))
+        return stored_json(lambda: resources.terminology_capabilities(terminology(), root()))
     if mode not in ("full", "normative"):
         raise FhirError(400, "invalid", f"parameter 'mode': {mode!r} is not full, normative or terminology", "mode")
-    return fhir_json(resources.capability_statement(terminology(), root()))
+    return stored_json(lambda: resources.capability_statement(terminology(), root()))
 
 
 @bp.get("/CodeSystem")
@@ -95,8 +108,8 @@ def search_code_systems() -> ResponseReturnValue:
     term = terminology()
     found = _search(term.schemes, lambda s: (s.url, s.id))
     summary = request.args.get("_summary") == "true"
-    return fhir_json(resources.bundle([resources.code_system(term, s, root(), summary) for s in found],
-                                      request.url, root()))
+    return stored_json(lambda: resources.bundle([resources.code_system(term, s, root(), summary) for s in found],
+                                                request.url, root()))
 
 
 @bp.get("/CodeSystem/<ident>")
@@ -105,7 +118,7 @@ def read_code_system(ident: str) -> ResponseReturnValue:
     scheme = term.by_id.get(ident)
     if scheme is None:
         raise FhirError(404, "not-found", f"CodeSystem/{ident} is not known here")
-    return fhir_json(resources.code_system(term, scheme, root(), request.args.get("_summary") == "true"))
+    return stored_json(lambda: resources.code_system(term, scheme, root(), request.args.get("_summary") == "true"))
 
 
 @bp.get("/ValueSet")
@@ -128,14 +141,15 @@ def read_value_set(ident: str) -> ResponseReturnValue:
 def search_concept_maps() -> ResponseReturnValue:
     term = terminology()
     found = _search([resources.CONCEPT_MAP_ID], lambda _: (resources.concept_map_url(term), resources.CONCEPT_MAP_ID))
-    return fhir_json(resources.bundle([resources.concept_map(term, root()) for _ in found], request.url, root()))
+    return stored_json(lambda: resources.bundle([resources.concept_map(term, root()) for _ in found], request.url,
+                                                root()))
 
 
 @bp.get("/ConceptMap/<ident>")
 def read_concept_map(ident: str) -> ResponseReturnValue:
     if ident != resources.CONCEPT_MAP_ID:
         raise FhirError(404, "not-found", f"ConceptMap/{ident} is not known here")
-    return fhir_json(resources.concept_map(terminology(), root()))
+    return stored_json(lambda: resources.concept_map(terminology(), root()))
 
 
 def _search(items: list[Any], keys: Callable[[Any], tuple[str, str]]) -> list[Any]:
