@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from medkg.linkeddata import search
 from medkg.pipeline.iris import slugify
 from medkg.pipeline.labels import normalize_label
-from medkg.text import fold
+from medkg.text import ACRONYM, fold
+from rdflib import Literal
 
 
 @pytest.mark.parametrize(("text", "folded"), [
@@ -37,3 +40,25 @@ def test_label_keys_and_search_compare_folded_text() -> None:
 ])
 def test_slugs_are_folded_text_with_hyphens(text: str, slug: str) -> None:
     assert slugify(text) == slug
+
+
+@pytest.mark.parametrize("text", ["PSO", "MA-PDs", "U.S.", "Ad", "HCBS", "FQHC", "MSAs", "PD"])
+def test_acronyms(text: str) -> None:
+    assert re.fullmatch(ACRONYM, text)
+
+
+@pytest.mark.parametrize("text", ["Drugs", "State", "Pension", "subasta", "A", "pso", "Medicare"])
+def test_qualifiers_are_no_acronyms(text: str) -> None:
+    assert not re.fullmatch(ACRONYM, text)
+
+
+def test_the_one_acronym_pattern_serves_glossaries_definitions_and_search() -> None:
+    from medkg.pipeline.regulatory.definitions import split_term
+    from medkg.pipeline.sources.glossary_common import split_acronym
+
+    assert split_acronym("Provider Sponsored Organization (PSO)") == ("Provider Sponsored Organization", "PSO")
+    assert split_acronym("Brand Name (Drugs)") == ("Brand Name (Drugs)", None)
+    assert split_term("Medicare Advantage (MA)") == ("Medicare Advantage", ["MA"])
+    assert split_term("Medicare Advantage or MA") == ("Medicare Advantage", ["MA"])
+    entries = search._entries("https://example.org/c", "pref", Literal("Brand Name (Drugs) or Plan (PSO)", lang="en"))
+    assert [e.text for e in entries if e.kind == "acronym"] == ["PSO"]

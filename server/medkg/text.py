@@ -8,6 +8,10 @@ import unicodedata
 from functools import lru_cache
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+# An acronym or abbreviation, as a term writes it after its name ("… (PSO)", "… or MA"): a capital, then up to 11
+# letters, digits or & . / - with a second capital among them ("PSO", "MA-PDs", "U.S."), or a short one ("Ad").
+# "(Drugs)" or "(State)" qualify a name; they are no acronyms.
+ACRONYM = r"[A-Z](?:(?=[A-Za-z0-9&./-]*[A-Z])[A-Za-z0-9&./-]{1,11}|[A-Za-z0-9&./-]{1,2})"
 
 
 @lru_cache(maxsize=8)

@@ -14,10 +14,10 @@ from typing import Any
 from rdflib import RDF, SKOS, Literal, URIRef
 
 from ..store import Dataset
-from ..text import fold
+from ..text import ACRONYM, fold
 from .terms import triples
 
-_ACRONYM = re.compile(r"\(([A-Za-z][A-Za-z0-9&/.-]{1,11})\)")
+_ACRONYM = re.compile(rf"\(({ACRONYM})\)")
 RANK_NAMES = ("preferred label", "alternative label", "label prefix", "label prefix", "label", "definition")
 KIND_ORDER = {"pref": 0, "acronym": 1, "alt": 2, "hidden": 3, "definition": 4}
 KINDS = {SKOS.prefLabel: "pref", SKOS.altLabel: "alt", SKOS.hiddenLabel: "hidden", SKOS.definition: "definition"}

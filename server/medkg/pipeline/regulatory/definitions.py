@@ -14,14 +14,15 @@ from rdflib import RDF, SKOS, Literal, URIRef
 from rdflib.namespace import XSD
 
 from ...namespaces import MEDKG
+from ...text import ACRONYM
 from ..context import BuildContext
 from ..diagnostics import SourceLocation
 from .citations import extract
 from .provisions import Ref, emit
 
 NAME_SEP = "\x1f"  # between the names a finder gives one term ("*A* or *B* means"); the first is preferred
-_ACRONYM = re.compile(r"^(.*?)\s*\(([A-Z][A-Za-z0-9-]{0,9}s?)\)$")
-_OR_ACRONYM = re.compile(r"^(.*?)\s+or\s+([A-Z][A-Z0-9-]{1,9})$")
+_ACRONYM = re.compile(rf"^(.*?)\s*\(({ACRONYM})\)$")
+_OR_ACRONYM = re.compile(rf"^(.*?)\s+or\s+({ACRONYM})$")
 # "To qualify as a rural PSO, a PSO must—": the narrower term and its broader one
 QUALIFY = re.compile(r"\bTo qualify as an? ([\w -]{2,60}?), an? ([\w -]{2,60}?) must\b")
 

@@ -9,6 +9,7 @@ from rdflib import DCTERMS, RDF, SKOS, Literal, URIRef
 from rdflib.term import Node
 
 from ...namespaces import MEDKG
+from ...text import ACRONYM
 from ..context import BuildContext
 from ..diagnostics import SourceLocation
 from ..iris import is_web_iri
@@ -24,7 +25,7 @@ LICENSES: dict[str, str] = {
 }
 
 # A trailing parenthesised acronym: "(PSO)", "(HDHP)", "(ACO en inglés)".
-_ACRONYM = re.compile(r"^(?P<base>.+?)\s*\((?P<acro>[A-Z][A-Z0-9&.\-]{1,11})(?:\s+en\s+ingl[eé]s)?\)\s*$")
+_ACRONYM = re.compile(rf"^(?P<base>.+?)\s*\((?P<acro>{ACRONYM})(?:\s+en\s+ingl[eé]s)?\)\s*$")
 _SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
 def license_iri(text: str) -> URIRef | None:
     """The licence document for an SPDX id, a licence name or a licence URL; None when unknown."""
