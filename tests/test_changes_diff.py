@@ -161,3 +161,34 @@ def test_bad_input_exits_2_with_a_message_never_a_traceback(builds, tmp_path, ca
     assert main(["diff", str(tmp_path / "empty"), str(other)]) == 2
     err = capsys.readouterr().err
     assert "not a build folder" in err and "Traceback" not in err
+
+
+GRAPH = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix medkg: <https://w3id.org/medkg/def/> .
+<https://w3id.org/medkg/concept/g/plan> a skos:Concept ; skos:prefLabel "Plan"@en ; skos:definition "A plan."@en ;
+    skos:altLabel {alt} ; {extra} .
+<https://w3id.org/medkg/concept/g/thing> a skos:Concept ; skos:prefLabel "Thing"@en ; skos:definition "A thing."@en .
+<https://w3id.org/medkg/concept/h/plan> a skos:Concept ; skos:prefLabel "Health plan"@en ; skos:definition "A plan."@en .
+"""
+
+
+def write_build(folder: Path, alt: str, extra: str) -> Path:
+    folder.mkdir()
+    (folder / "build.json").write_text('{"base": "https://w3id.org/medkg/", "built": "2030-01-01T00:00:00+00:00"}')
+    (folder / "graph.ttl").write_text(GRAPH.replace("{alt}", alt).replace("{extra}", extra), encoding="utf-8")
+    return folder
+
+
+def test_labels_scope_broader_and_mappings_are_compared(tmp_path):
+    old = write_build(tmp_path / "old", '"Scheme"@en', 'skos:scopeNote "Only in part C."@en')
+    new = write_build(tmp_path / "new", '"Scheme"@en, "Programme"@en',
+                      'skos:scopeNote "In parts C and D."@en ; skos:broader <https://w3id.org/medkg/concept/g/thing> ; '
+                      'skos:exactMatch <https://w3id.org/medkg/concept/h/plan>')
+    report = report_of(old, new)
+    found = {(c.kind, c.prop): (c.before, c.after) for c in report.changes}
+    assert found == {
+        ("modified", "altLabel"): (["Scheme"], ["Programme", "Scheme"]),
+        ("modified", "broader"): ([], ["https://w3id.org/medkg/concept/g/thing"]),
+        ("modified", "exactMatch"): ([], ["https://w3id.org/medkg/concept/h/plan"]),
+        ("modified", "scopeNote"): ("Only in part C.", "In parts C and D."),
+    }

@@ -92,3 +92,8 @@ def test_date_parameter_answers_with_the_version_in_force(client):
     assert client.get("/cfr/42/422/422.2?date=2023-01-01").location.endswith("/422.2/version/2022-05-09")
     assert client.get("/cfr/42/422/422.2?date=2001-01-01").status_code == 404
     assert client.get("/cfr/42/422/422.2?date=January").status_code == 400
+
+
+def test_a_definition_added_by_a_later_rule_says_so(client):
+    page = client.get("/concept/42-cfr-422/422.2/preclusion-list.html").get_data(as_text=True)
+    assert "2018-04-16</strong> added by 83 FR 16722" in page

@@ -239,13 +239,15 @@ def _first(values: list[Any]) -> str:
 
 
 def definition_timeline(site: Site, iri: str) -> list[dict[str, Any]]:
-    """Each wording of a concept's definition with what happened ("defined", "reworded", "defined again") and
-    the word diff from the wording before."""
+    """Each wording of a concept's definition with what happened ("first stored wording", "added", "reworded",
+    "defined again", "no longer defined") and the word diff from the wording before."""
     steps = version_nodes(site, iri, MEDKG.DefinitionVersion)
     for i, step in enumerate(steps):
         before = steps[i - 1] if i else None
-        step["what"] = "first stored wording" if before is None else (
-            "reworded" if before["until"] == step["date"] else "defined again")
+        if before is None:  # a wording with rules came in with a later version of its section: it was added then
+            step["what"] = "added" if step["rules"] else "first stored wording"
+        else:
+            step["what"] = "reworded" if before["until"] == step["date"] else "defined again"
         step["diff"] = word_diff(before["text"], step["text"]) if step["what"] == "reworded" and before else None
     if steps and steps[-1]["until"]:
         steps.append({"iri": "", "date": steps[-1]["until"], "what": "no longer defined", "rules": [], "diff": None,
