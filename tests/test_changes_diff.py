@@ -168,7 +168,8 @@ GRAPH = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 <https://w3id.org/medkg/concept/g/plan> a skos:Concept ; skos:prefLabel "Plan"@en ; skos:definition "A plan."@en ;
     skos:altLabel {alt} ; {extra} .
 <https://w3id.org/medkg/concept/g/thing> a skos:Concept ; skos:prefLabel "Thing"@en ; skos:definition "A thing."@en .
-<https://w3id.org/medkg/concept/h/plan> a skos:Concept ; skos:prefLabel "Health plan"@en ; skos:definition "A plan."@en .
+<https://w3id.org/medkg/concept/h/plan> a skos:Concept ; skos:prefLabel "Health plan"@en ;
+    skos:definition "A plan."@en .
 """
 
 
