@@ -23,6 +23,8 @@ RDF_TYPES = ["text/html", "text/turtle", "application/ld+json", "application/rdf
     ("Organización Responsable", "organizacion-responsable"),
     ("UCR (usual, customary & reasonable)", "ucr-usual-customary-and-reasonable"),
     ("  --  ", "x"),
+    ("§ 422.350", "422.350"),
+    ("Beneficiary’s Rights & Duties", "beneficiarys-rights-and-duties"),
 ])
 def test_slugs_are_readable_ascii(text: str, slug: str) -> None:
     assert slugify(text) == slug

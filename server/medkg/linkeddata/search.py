@@ -13,8 +13,8 @@ from typing import Any
 
 from rdflib import RDF, SKOS, Literal, URIRef
 
+from ..names import ACRONYM, fold
 from ..store import Dataset
-from ..text import ACRONYM, fold
 from .terms import triples
 
 _ACRONYM = re.compile(rf"\(({ACRONYM})\)")

@@ -20,8 +20,8 @@ import re
 import pyoxigraph as ox
 from rdflib import URIRef
 
+from ..names import fold
 from ..namespaces import DEFAULT_BASE, MEDKG, ONTOLOGY_IRI
-from ..text import fold
 
 __all__ = ["IRIs", "slugify"]
 
@@ -29,7 +29,7 @@ _WEB = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]|$)")
 
 
 def slugify(text: str) -> str:
-    """Lower-case ASCII slug (``text.fold``, dots kept): "&" is "and", apostrophes vanish, every other run of
+    """Lower-case ASCII slug (``names.fold``, dots kept): "&" is "and", apostrophes vanish, every other run of
     characters becomes one hyphen."""
     text = text.replace("&", " and ").replace("'", "").replace("\u2019", "")
     return fold(text, keep=".").replace(" ", "-").strip("-.") or "x"

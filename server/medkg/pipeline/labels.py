@@ -6,13 +6,13 @@ from collections import defaultdict
 
 from rdflib import RDF, SKOS, Graph, URIRef
 
-from ..text import fold
+from ..names import fold
 
 SKOS_LABELS = (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)  # the names a term is matched by
 
 
 def normalize_label(text: str) -> str:
-    """The key labels are matched by (``text.fold``): "Provider-Sponsored  Organization" → "provider sponsored
+    """The key labels are matched by (``names.fold``): "Provider-Sponsored  Organization" → "provider sponsored
     organization"; a slug such as "managed-care-plan" gives the same key as "Managed Care Plan"."""
     return fold(text)
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from rdflib import RDF, SKOS, Literal, URIRef
 from rdflib.namespace import XSD
 
+from ...names import ACRONYM
 from ...namespaces import MEDKG
-from ...text import ACRONYM
 from ..context import BuildContext
 from ..diagnostics import SourceLocation
 from .citations import extract

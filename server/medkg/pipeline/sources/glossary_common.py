@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from rdflib import DCTERMS, RDF, SKOS, Literal, URIRef
 from rdflib.term import Node
 
+from ...names import ACRONYM
 from ...namespaces import MEDKG
-from ...text import ACRONYM
 from ..context import BuildContext
 from ..diagnostics import SourceLocation
 from ..iris import is_web_iri

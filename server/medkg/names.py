@@ -1,5 +1,4 @@
-"""Text folding, written once: the form names are compared by (search, matching terms across sources) and the
-letters slugs are made of; and the one pattern of an acronym."""
+"""Names compared and recognised: the one text-folding function (slugs, label keys, search) and acronym pattern."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The one text-folding function (medkg.text.fold) and what is built on it: slugs, label keys, search."""
+"""The one text-folding function (medkg.names.fold) and what is built on it: slugs, label keys, search."""
 
 from __future__ import annotations
 
@@ -6,9 +6,8 @@ import re
 
 import pytest
 from medkg.linkeddata import search
-from medkg.pipeline.iris import slugify
+from medkg.names import ACRONYM, fold
 from medkg.pipeline.labels import normalize_label
-from medkg.text import ACRONYM, fold
 from rdflib import Literal
 
 
@@ -29,17 +28,6 @@ def test_fold(text: str, folded: str) -> None:
 def test_label_keys_and_search_compare_folded_text() -> None:
     assert normalize_label("Provider-Sponsored  Organization") == fold("provider_sponsored organization")
     assert search.fold is fold
-
-
-@pytest.mark.parametrize(("text", "slug"), [
-    ("Accountable Care Organization (ACO)", "accountable-care-organization-aco"),
-    ("§ 422.350", "422.350"),
-    ("Beneficiary’s Rights & Duties", "beneficiarys-rights-and-duties"),
-    ("Cobertura médica", "cobertura-medica"),
-    ("***", "x"),
-])
-def test_slugs_are_folded_text_with_hyphens(text: str, slug: str) -> None:
-    assert slugify(text) == slug
 
 
 @pytest.mark.parametrize("text", ["PSO", "MA-PDs", "U.S.", "Ad", "HCBS", "FQHC", "MSAs", "PD"])
