@@ -7,12 +7,12 @@ import hashlib
 
 from flask import Request, Response, current_app, request
 
-from .. import extensions
+from .. import extensions, formats
 from .site import Site
 
-COMPRESSIBLE = ("text/", "application/ld+json", "application/json", "application/rdf+xml", "application/n-triples",
-                "application/trig", "application/n-quads", "image/svg+xml", "application/javascript",
-                "application/fhir+json")
+# Text answers: every RDF and results format of the registry, JSON, SVG and scripts.
+COMPRESSIBLE = ("text/", "application/json", "image/svg+xml", "application/javascript", formats.FHIR_JSON.media_type,
+                *(f.media_type for f in (*formats.RDF.values(), *formats.RESULTS.values())))
 MIN_GZIP_BYTES = 512
 
 

@@ -10,7 +10,6 @@ from flask.typing import ResponseReturnValue
 from .. import formats
 from ..pipeline.export import serialize
 from ..pipeline.output import load_graph
-from ..pipeline.sssom import MEDIA_TYPE as SSSOM_MEDIA_TYPE
 from ..pipeline.sssom import sssom_tsv
 from ..store import Dataset
 from .caching import add_validators, current_site
@@ -68,7 +67,7 @@ def dump(name: str) -> ResponseReturnValue:
     site = current_site()
     if name == MAPPINGS:
         manifest = site.dataset.manifest
-        return _cached(name, SSSOM_MEDIA_TYPE, lambda: sssom_tsv(load_graph(site.dataset.folder, "asserted"),
+        return _cached(name, formats.SSSOM.media_type, lambda: sssom_tsv(load_graph(site.dataset.folder, "asserted"),
                                                                    site.dataset.base, manifest.get("built")))
     if name not in dump_names(site.dataset) + schema_dump_names():
         abort(404)
