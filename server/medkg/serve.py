@@ -19,6 +19,8 @@ from .pipeline.build import EXIT_INPUT, EXIT_OK
 if TYPE_CHECKING:
     from flask import Flask
 
+    from .bodies import BufferedBodies
+
 
 def configure(p: argparse.ArgumentParser) -> None:
     defaults = settings.resolve()
@@ -52,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INPUT  # the child said why on stderr
     os.environ["MEDKG_BUILD_DIR"] = str(args.dir.resolve())
     os.environ["MEDKG_HOST"] = args.host  # the address served is a trusted Host (see hosts)
+    os.environ["MEDKG_THREADS"] = str(args.threads)
     if args.base:
         os.environ["MEDKG_BASE"] = args.base
     serve(args.host, args.port, args.workers, args.threads)
@@ -72,9 +75,24 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
 
     print(f"medkg: serving {os.environ['MEDKG_BUILD_DIR']} at http://{host}:{port}/ "
           f"(SPARQL at /sparql; {workers} worker(s) x {threads} thread(s))", file=sys.stderr)
-    Granian("medkg.serve:wsgi", address=host, port=port, interface=Interfaces.WSGI, workers=workers,
-            blocking_threads=threads, factory=True, respawn_failed_workers=True, log_access=False,
+    # ASGI: request bodies are read on the event loop before a thread is committed (see bodies)
+    Granian("medkg.serve:asgi", address=host, port=port, interface=Interfaces.ASGINL, workers=workers,
+            factory=True, respawn_failed_workers=True, log_access=False,
             static_path_route=["/static"], static_path_mount=[STATIC_DIR]).serve()
+
+
+def asgi() -> BufferedBodies:
+    """One server worker: the Flask app on ``THREADS`` threads, behind a reader of whole bodies (see bodies)."""
+    from a2wsgi import WSGIMiddleware
+
+    from .bodies import BufferedBodies
+    from .sparql.protocol import Limits
+
+    app = wsgi()
+    limit = Limits(int(app.config["MAX_QUERY_LENGTH"]), 0).max_body
+    threads = int(os.environ.get("MEDKG_THREADS") or app.config["THREADS"])
+    return BufferedBodies(WSGIMiddleware(app, workers=threads), limit,  # type: ignore[arg-type]
+                          float(app.config["BODY_TIMEOUT"]))
 
 
 def wsgi() -> Flask:

@@ -45,6 +45,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("TRUSTED_HOSTS", "", "host names the site answers to, comma-separated (a leading dot matches "
             "subdomains, '*' any); always: localhost, 127.0.0.1, HOST and the host of BASE. Others get a 400, so a "
             "forged Host header never reaches a redirect or an absolute URL"),
+    Setting("BODY_TIMEOUT", 10.0, "seconds a client has to send a request body under 'medkg serve'; bodies are "
+            "read before a request thread is given, so slow clients cost no thread (then 408)", float),
     Setting("HOST", "127.0.0.1", "address 'medkg serve' listens on"),
     Setting("PORT", 8000, "port 'medkg serve' listens on", int),
     Setting("WORKERS", 2, "server worker processes of 'medkg serve'", int),
