@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from flask import Flask, abort
+from flask import Flask, Response, abort
 from flask.testing import FlaskClient
 from linkeddata_helpers import make_app
 from medkg.extensions import SPARQL
@@ -23,6 +23,10 @@ def _app(**config: object) -> Flask:
     @app.get("/-/bad")
     def bad() -> str:
         abort(400, description="<script>alert(1)</script> is not a term")
+
+    @app.get("/-/own")
+    def own() -> str:
+        abort(Response("a teapot's own answer\n", 418, mimetype="text/plain"))
 
     return app
 
@@ -59,6 +63,12 @@ def test_a_wrong_method_keeps_its_allow_header(client: FlaskClient) -> None:
     assert response.status_code == 405
     assert response.get_json()["title"] == "Method Not Allowed"
     assert set(response.headers["Allow"].replace(" ", "").split(",")) >= {"GET", "HEAD"}
+
+
+def test_a_view_that_aborts_with_its_own_answer_keeps_it(client: FlaskClient) -> None:
+    response = client.get("/-/own", headers={"Accept": "application/json"})
+    assert response.status_code == 418 and response.text == "a teapot's own answer\n"
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
 
 
 def test_error_pages_escape_what_they_show(client: FlaskClient) -> None:

@@ -14,8 +14,10 @@ import traceback
 from collections.abc import Mapping
 
 from flask import Flask, current_app, render_template, request
+from markupsafe import escape
 from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.sansio.response import Response as SansIOResponse
 from werkzeug.wrappers import Response
 
 from .conneg import negotiate
@@ -54,8 +56,10 @@ def cors_after_request(response: Response) -> Response:
     return add_cors(response, request.headers if preflight else None)
 
 
-def handle_exception(exc: Exception) -> Response:
+def handle_exception(exc: Exception) -> Response | SansIOResponse:
     """The app's error handler: status, title and message of ``exc``, in the format the client asked for."""
+    if isinstance(exc, HTTPException) and exc.response is not None:
+        return exc.response  # abort(response): the view made its own answer
     http = exc if isinstance(exc, HTTPException) else InternalServerError()
     if not isinstance(exc, HTTPException):
         log.error("unhandled error on %s %s", request.method, request.path, exc_info=exc)
@@ -92,8 +96,6 @@ def _page(status: int, title: str, message: str, trace: str | None) -> str:
         return render_template("error.html", status=status, title=title, message=message, trace=trace)
     except Exception:  # the page itself failed (e.g. the error came from a template): a bare, escaped page
         log.exception("the error page could not be rendered")
-        from markupsafe import escape
-
         return f"<!doctype html><title>{status} {escape(title)}</title><h1>{escape(title)}</h1><p>{escape(message)}"
 
 
