@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from rdflib import RDF, SKOS, Graph, Literal, URIRef
+from rdflib import DCTERMS, RDF, SKOS, Graph, Literal, URIRef
 
 from ..namespaces import MEDKG
 from .output import load_graph
@@ -46,7 +46,7 @@ def scheme_stats(graph: Graph, scheme: URIRef) -> SchemeStats:
             langs = {o.language or "" for o in graph.objects(concept, prop) if isinstance(o, Literal)}
             for lang in langs:
                 coverage.setdefault(lang, Counter())[name] += 1
-    title = graph.value(scheme, SKOS.prefLabel) or graph.value(scheme, URIRef("http://purl.org/dc/terms/title"))
+    title = graph.value(scheme, SKOS.prefLabel) or graph.value(scheme, DCTERMS.title)
     return SchemeStats(str(scheme), str(title or ""), len(concepts),
                        len(set(graph.objects(scheme, SKOS.hasTopConcept))),
                        {lang: dict(sorted(c.items())) for lang, c in sorted(coverage.items())})

@@ -12,13 +12,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ... import namespaces
 from ...namespaces import MEDKG
 from ..diagnostics import InputError, SourceLocation
 
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCT = "http://purl.org/dc/terms/"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+SKOS = str(namespaces.SKOS)  # plain strings: pyoxigraph terms are compared by their text
+DCT = str(namespaces.DCTERMS)
+RDFS_LABEL = str(namespaces.RDFS.label)
+RDF_TYPE = str(namespaces.RDF.type)
 GRAPH_FILE = "graph.ttl"
 MANIFEST_FILE = "build.json"
 
