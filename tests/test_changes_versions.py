@@ -97,3 +97,10 @@ def test_date_parameter_answers_with_the_version_in_force(client):
 def test_a_definition_added_by_a_later_rule_says_so(client):
     page = client.get("/concept/42-cfr-422/422.2/preclusion-list.html").get_data(as_text=True)
     assert "2018-04-16</strong> added by 83 FR 16722" in page
+
+
+def test_the_same_version_given_twice_is_one_version(tmp_path):
+    out = build_versions(tmp_path, "twice", ("earlier", "earlier", ""))
+    graph = Graph().parse(out / "graph.ttl")
+    assert {str(v).rsplit("/", 1)[1] for v in graph.objects(URIRef(SECTION), DCTERMS.hasVersion)} == {
+        "2019-05-23", "2021-01-19"}

@@ -67,12 +67,21 @@ def select(items: Sequence[InputFile], ctx: BuildContext, as_of: date | None) ->
                                                                                          list[list[Version]]]:
     """The files to parse (one version per section) and every section's versions, oldest first."""
     groups: dict[str, list[Version]] = {}
+    dropped: set[int] = set()
     for item in items:
         version = dated(item) if _is_section_file(item) else None
-        if version is not None:
-            groups.setdefault(version.section, []).append(version)
+        if version is None:
+            continue
+        same = groups.setdefault(version.section, [])
+        if any(v.item.text == item.text for v in same):
+            dropped.add(id(item))  # the same file given twice is one version
+        elif any(v.day == version.day for v in same):
+            dropped.add(id(item))
+            ctx.diagnostics.warning("version.same-date", f"§ {version.section}: another version with a different "
+                                    f"text is also dated {version.day}; this one is left out", _where(version))
+        else:
+            same.append(version)
     several = {s: sorted(vs, key=lambda v: v.day) for s, vs in groups.items() if len(vs) > 1}
-    dropped: set[int] = set()
     for section, versions in sorted(several.items()):
         chosen = in_force(versions, as_of)
         if chosen is None:
