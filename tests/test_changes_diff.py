@@ -193,3 +193,12 @@ def test_labels_scope_broader_and_mappings_are_compared(tmp_path):
         ("modified", "exactMatch"): ([], ["https://w3id.org/medkg/concept/h/plan"]),
         ("modified", "scopeNote"): ("Only in part C.", "In parts C and D."),
     }
+
+
+def test_an_unreadable_graph_is_bad_input_with_the_file_named(tmp_path, capsys):
+    good = write_build(tmp_path / "good", '"Scheme"@en', 'skos:note "x"@en')
+    bad = write_build(tmp_path / "bad", '"Scheme"@en', 'skos:note "x"@en')
+    (bad / "graph.ttl").write_text("<https://w3id.org/medkg/x> a <unclosed .\n", encoding="utf-8")
+    assert main(["diff", str(good), str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "graph.ttl" in err and "Traceback" not in err
