@@ -6,6 +6,7 @@ and unique: the same triples give the same bytes, and the text is valid N-Triple
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from rdflib import Literal
@@ -14,13 +15,16 @@ from rdflib.term import Node
 TURTLE_HEADER = "# N-Triples lines, sorted (valid Turtle)\n"
 _ESCAPES = {ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"} | {
     c: f"\\u{c:04X}" for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)}
+_NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f]')
 
 
 def nt_term(node: Node) -> str:
     """The N-Triples form of one term."""
     if not isinstance(node, Literal):
         return node.n3()
-    text = str(node).translate(_ESCAPES)
+    text = str(node)
+    if _NEEDS_ESCAPE.search(text):
+        text = text.translate(_ESCAPES)
     if node.language:
         return f'"{text}"@{node.language}'
     if node.datatype is not None:
