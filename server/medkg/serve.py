@@ -77,7 +77,7 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
           f"(SPARQL at /sparql; {workers} worker(s) x {threads} thread(s))", file=sys.stderr)
     # ASGI: request bodies are read on the event loop before a thread is committed (see bodies)
     Granian("medkg.serve:asgi", address=host, port=port, interface=Interfaces.ASGINL, workers=workers,
-            factory=True, respawn_failed_workers=True, log_access=False,
+            factory=True, respawn_failed_workers=True, log_access=False, workers_kill_timeout=10,
             static_path_route=["/static"], static_path_mount=[STATIC_DIR]).serve()
 
 
