@@ -81,6 +81,9 @@ def generate(folder: Path, concepts: int) -> None:
     (folder / "inferred.ttl").write_text("", encoding="utf-8")
     manifest = {"base": BASE, "built": "2026-01-01T00:00:00+00:00", "sources": ["synthetic"], "triples": 0}
     (folder / "build.json").write_text(json.dumps(manifest), encoding="utf-8")
+    from medkg.pipeline.index import index_build
+
+    index_build(folder)  # the query store, as 'medkg build' writes it
 
 
 def query_sets(concepts: int, variants: int = 200) -> dict[str, list[str]]:
@@ -209,9 +212,9 @@ def executor_overhead(folder: Path, kinds: dict[str, list[str]], repeat: int = 5
     sys.path.insert(0, str(ROOT))
     from medkg.sparql.executor import QueryPool
     from medkg.sparql.jobs import Job, execute
-    from medkg.store import load_dataset
+    from medkg.store import open_dataset
 
-    dataset = load_dataset(folder, union_default=True)
+    dataset = open_dataset(folder)
     pool = QueryPool(folder, BASE, 1, 30.0, 0)
     pool.run(Job(query="ASK {}"))
     out = {}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,8 @@ from medkg.app import create_app
 from medkg.extensions import SITE
 from medkg.linkeddata.site import Site
 from medkg.namespaces import ONTOLOGY_IRI, SHAPES_IRI
+from medkg.pipeline.index import index_build
+from medkg.store import STORE_DIR
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "linkeddata"
 BASE = "https://w3id.org/medkg/"
@@ -21,7 +25,26 @@ SCRIPT = BASE + "concept/healthcare-gov-glossary/x-script-term"
 
 
 def make_app(folder: Path = FIXTURE, **config: Any) -> Flask:
-    return create_app({"BUILD_DIR": str(folder), "TESTING": True, **config})
+    return create_app({"BUILD_DIR": str(with_store(folder)), "TESTING": True, **config})
+
+
+_INDEXED: dict[Path, Path] = {}
+
+
+def with_store(folder: Path) -> Path:
+    """``folder`` with its query store, as 'medkg build' leaves it: the checked-in fixture is copied once per
+    session (the repository holds no store), a hand-made folder elsewhere is indexed in place."""
+    if (folder / STORE_DIR).is_dir():
+        return folder
+    if folder.resolve().is_relative_to(Path(__file__).resolve().parent):
+        if folder not in _INDEXED:
+            copy = Path(tempfile.mkdtemp(prefix="medkg-fixture-")) / folder.name
+            shutil.copytree(folder, copy)
+            index_build(copy)
+            _INDEXED[folder] = copy
+        return _INDEXED[folder]
+    index_build(folder)
+    return folder
 
 
 def site_of(app: Flask) -> Site:

@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+from medkg.pipeline.index import index_build
+
 BASE = "https://w3id.org/medkg/"
 PSO = BASE + "concept/healthcare-gov-glossary/provider-sponsored-organization"
 ROOT = Path(__file__).resolve().parents[1]
@@ -94,6 +96,7 @@ def write_build(folder: Path, graph: str = GRAPH, inferred: str = INFERRED, name
         (folder / "named-graphs.nq").write_text(named_nq, encoding="utf-8")
     manifest = {"base": BASE, "built": "2026-11-22T12:00:00+00:00", "sources": ["fixture"], "triples": 0}
     (folder / "build.json").write_text(json.dumps(manifest), encoding="utf-8")
+    index_build(folder)  # the query store, as 'medkg build' writes it
     return folder
 
 

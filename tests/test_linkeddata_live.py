@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from linkeddata_helpers import BASE, FIXTURE, PSO_PATH
+from linkeddata_helpers import BASE, FIXTURE, PSO_PATH, with_store
 from rdflib import SKOS, Dataset, Graph, Literal, URIRef
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,6 +39,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     for name in ("graph.ttl", "inferred.ttl", "build.json"):
         text = (FIXTURE / name).read_text(encoding="utf-8").replace(BASE, root)
         (folder / name).write_text(text.replace(root + "def/", BASE + "def/"), encoding="utf-8")
+    with_store(folder)
     medkg = Path(sys.executable).with_name("medkg")
     command = [str(medkg), "serve", str(folder), "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
                "--threads", "2"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import socket
 import subprocess
@@ -34,7 +35,16 @@ def build(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(build: Path) -> Iterator[str]:
-    with running_server(build, workers=1, threads=4, QUERY_TIMEOUT=str(TIMEOUT), QUERY_PROCESSES="2") as url:
+    """``medkg serve`` as shipped: queries run in place in the workers, a worker is killed at the time limit."""
+    with running_server(build, workers=2, threads=2, QUERY_TIMEOUT=str(TIMEOUT)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def pool_server(build: Path) -> Iterator[str]:
+    """The other runner: queries in killable child processes (what an app made by create_app uses)."""
+    with running_server(build, workers=1, threads=4, QUERY_TIMEOUT=str(TIMEOUT), QUERY_PROCESSES="2",
+                        QUERY_RUNNER="processes") as url:
         yield url
 
 
@@ -50,17 +60,7 @@ def get(url: str, query: str, timeout: float = 30) -> tuple[int, bytes]:
 
 def executor_pids(build: Path) -> set[int]:
     """The query processes serving ``build`` (their command line names the build folder)."""
-    found = set()
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            cmdline = (proc / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if b"medkg.sparql.child" in cmdline and str(build).encode() in cmdline:
-            found.add(int(proc.name))
-    return found
+    return {pid for pid, cmdline in processes() if b"medkg.sparql.child" in cmdline and str(build).encode() in cmdline}
 
 
 def cpu_ticks(pid: int) -> int:
@@ -71,17 +71,17 @@ def cpu_ticks(pid: int) -> int:
     return int(fields[11]) + int(fields[12])  # utime + stime
 
 
-def test_runaway_query_is_stopped_and_others_keep_answering(server: str, build: Path) -> None:
+def test_runaway_query_is_stopped_and_others_keep_answering(pool_server: str, build: Path) -> None:
     before = executor_pids(build)
     assert before, "the server runs its queries in executor processes"
     with ThreadPoolExecutor(max_workers=1) as pool:
         started = time.monotonic()
-        runaway = pool.submit(get, server, RUNAWAY)
+        runaway = pool.submit(get, pool_server, RUNAWAY)
         time.sleep(0.3)
         quick_times = []
         while not runaway.done():
             t0 = time.monotonic()
-            assert get(server, QUICK, timeout=TIMEOUT)[0] == 200  # still answering meanwhile
+            assert get(pool_server, QUICK, timeout=TIMEOUT)[0] == 200  # still answering meanwhile
             quick_times.append(time.monotonic() - t0)
             time.sleep(0.1)
         status, body = runaway.result()
@@ -93,7 +93,71 @@ def test_runaway_query_is_stopped_and_others_keep_answering(server: str, build: 
     after = executor_pids(build)
     assert before - after, "the runaway query's process was killed"
     assert all_idle(after), "a query process kept computing after the time limit"
+    assert get(pool_server, QUICK)[0] == 200
+
+
+def test_runaway_query_ends_its_worker_and_the_others_keep_answering(server: str) -> None:
+    """In place: at the limit the worker running the query is killed (its connection closes without an answer)
+    and replaced; the other worker answers meanwhile, and nothing keeps computing."""
+    before = worker_pids(server)
+    assert len(before) == 2
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        started = time.monotonic()
+        runaway = pool.submit(get_or_closed, server, RUNAWAY)
+        time.sleep(0.3)
+        quick_times = []
+        while not runaway.done():
+            t0 = time.monotonic()
+            assert get_retrying_once(server, QUICK) == 200  # a connection cut at the kill is retried, as nginx does
+            quick_times.append(time.monotonic() - t0)
+            time.sleep(0.1)
+        outcome = runaway.result()
+        elapsed = time.monotonic() - started
+    assert outcome == "closed"
+    assert TIMEOUT <= elapsed < TIMEOUT + 1
+    assert len(quick_times) >= 3 and max(quick_times) < 1.0
+    time.sleep(1.0)
+    after = worker_pids(server)
+    assert len(before - after) == 1 and len(after) == 2, "the worker that ran it was replaced, the other kept"
+    assert all_idle(after), "a worker kept computing after the time limit"
     assert get(server, QUICK)[0] == 200
+
+
+def get_or_closed(url: str, query: str) -> int | str:
+    try:
+        return get(url, query)[0]
+    except (ConnectionError, http.client.RemoteDisconnected):
+        return "closed"
+
+
+def get_retrying_once(url: str, query: str) -> int:
+    try:
+        return get(url, query, timeout=TIMEOUT)[0]
+    except (ConnectionError, http.client.RemoteDisconnected):
+        return get(url, query, timeout=TIMEOUT)[0]
+
+
+def worker_pids(url: str) -> set[int]:
+    """The server worker processes of the ``medkg serve`` at ``url`` (children of its main process)."""
+    port = url.rsplit(":", 1)[1].encode()
+    serving = {pid for pid, cmdline in processes() if b"serve" in cmdline and port in cmdline}
+    return {pid for pid in serving if parent_of(pid) in serving}
+
+
+def processes() -> Iterator[tuple[int, list[bytes]]]:
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                yield int(proc.name), (proc / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+
+
+def parent_of(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        return 0
 
 
 def all_idle(pids: set[int], settle: float = 10.0) -> bool:
@@ -172,12 +236,12 @@ def test_server_survives_malformed_requests(server: str) -> None:
 ])
 def test_deep_nesting_is_a_400_and_no_process_dies(server: str, build: Path, query: str,
                                                    message: bytes | None) -> None:
-    before = executor_pids(build)
+    before = worker_pids(server)
     status, body = get(server, query)
     assert status == 400 and b"Traceback" not in body
     if message is not None:
         assert message in body
-    assert executor_pids(build) == before  # no query process died (a dead one is replaced with a new pid)
+    assert worker_pids(server) == before  # no worker died (a dead one is replaced with a new pid)
     assert get(server, QUICK)[0] == 200
 
 

@@ -5,22 +5,29 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response, current_app
 
 from . import extensions, hosts, http, settings
-from .store import load_dataset
+from .store import BUILD_HEADER, open_dataset
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(settings.resolve(test_config))
     app.config.update({k: v for k, v in (test_config or {}).items() if k not in app.config})
-    dataset = app.extensions[extensions.DATASET] = load_dataset(Path(app.config["BUILD_DIR"]), app.config["BASE"])
+    dataset = app.extensions[extensions.DATASET] = open_dataset(Path(app.config["BUILD_DIR"]), app.config["BASE"])
     app.config["TRUSTED_HOSTS"] = hosts.trusted_hosts(app.config, dataset.base)  # Flask checks them too
     http.register(app)
     register_blueprints(app)
+    app.after_request(build_header)
     app.wsgi_app = hosts.HostCheck(app.wsgi_app, app.config["TRUSTED_HOSTS"])  # type: ignore[method-assign]
     return app
+
+
+def build_header(response: Response) -> Response:
+    """Every answer names the build it came from (the SPARQL query path adds it too: it bypasses Flask)."""
+    response.headers[BUILD_HEADER] = current_app.extensions[extensions.DATASET].build_id
+    return response
 
 
 def register_blueprints(app: Flask) -> None:

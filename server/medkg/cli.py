@@ -100,11 +100,29 @@ def _run_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _configure_index(p: argparse.ArgumentParser) -> None:
+    p.add_argument("dir", type=Path, help="a build output folder (made by 'medkg build', perhaps an older one)")
+
+
+def _run_index(args: argparse.Namespace) -> int:
+    from .pipeline.index import index_build
+
+    if not (args.dir / "graph.ttl").is_file() or not (args.dir / "build.json").is_file():
+        print(f"medkg: error: {args.dir} is not a build folder (no graph.ttl or build.json)", file=sys.stderr)
+        return EXIT_INPUT
+    manifest = index_build(args.dir)
+    print(f"medkg: wrote {args.dir / 'store'}: {manifest['store_triples']} triples, build {manifest['build_id']}",
+          file=sys.stderr)
+    return EXIT_OK
+
+
 COMMANDS: list[Command] = [
     Command("build", "build the graph from sources into a folder", _configure_build, _run_build),
     Command("export", "serialize a build to Turtle, N-Triples, JSON-LD or RDF/XML", _configure_export, _run_export),
     Command("stats", "concepts per scheme, label and definition coverage, relations, warnings", _configure_stats,
             _run_stats),
+    Command("index", "write the query store (DIR/store) of a build folder that has none", _configure_index,
+            _run_index),
     Command("serve", "serve a build (SPARQL endpoint, linked data) under a production server", serve.configure,
             serve.run),
     Command("validate", "validate RDF files (Turtle, RDF/XML, JSON-LD, N-Triples) against medkg's SHACL shapes",

@@ -1,30 +1,41 @@
 """``medkg serve``: the site under a production WSGI server (granian; measured fastest, see BENCHMARKS.md).
 
 Every setting can come from the environment (``MEDKG_<NAME>``); the command line overrides it. The server's
-worker processes build the app with ``wsgi()`` from those settings, so each loads the build once.
+worker processes are forks of the server process (which imports everything first, so a fork starts in a fraction
+of a second); each opens the build's query store read-only and runs queries in place (``sparql.inplace``): a worker
+whose query runs past the time limit is killed and replaced at once.
+
+One build at a time, switched as a whole: a worker resolves ``DIR`` (typically a symlink to a content-named build)
+once, when it starts, and serves that build for its whole life — pages, caches and queries alike, each answer
+carrying its build id. On SIGHUP, or when ``DIR`` comes to point at another build, the workers are replaced one by
+one by workers on the new build; a replaced worker stops taking connections and finishes the requests it has.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
+import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import settings
 from .assets import STATIC_DIR
 from .pipeline.build import EXIT_INPUT, EXIT_OK
+from .store import MANIFEST, STORE_DIR, no_store_message
 
 if TYPE_CHECKING:
     from flask import Flask
 
-    from .bodies import BufferedBodies
-
+WATCH_SECONDS = 1.0  # how often the server looks at where DIR points
+STARTUP_CRASH_SECONDS = 2.0  # a worker that dies younger than this crashed at start (not killed by the watchdog)
 
 def configure(p: argparse.ArgumentParser) -> None:
     defaults = settings.resolve()
-    p.add_argument("dir", type=Path, help="a build output folder (made by 'medkg build')")
+    p.add_argument("dir", type=Path, help="a build output folder (made by 'medkg build'), or a symlink to one")
     p.add_argument("--host", default=defaults["HOST"], help=f"address to listen on (default {defaults['HOST']})")
     p.add_argument("--port", type=int, default=defaults["PORT"], help=f"port (default {defaults['PORT']})")
     p.add_argument("--base", default=defaults["BASE"],
@@ -39,9 +50,10 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 def check_build(folder: Path) -> str | None:
     """Why ``folder`` cannot be served, or None."""
-    for name in ("build.json", "graph.ttl"):
-        if not (folder / name).is_file():
-            return f"{folder} is not a build folder (no {name}); run 'medkg build --out {folder}' first"
+    if not (folder / MANIFEST).is_file():
+        return f"{folder} is not a build folder (no {MANIFEST}); run 'medkg build --out {folder}' first"
+    if not (folder / STORE_DIR).is_dir():
+        return no_store_message(folder)
     return None
 
 
@@ -50,11 +62,11 @@ def run(args: argparse.Namespace) -> int:
     if problem:
         print(f"medkg: error: {problem}", file=sys.stderr)
         return EXIT_INPUT
+    os.environ.setdefault("MEDKG_QUERY_RUNNER", "in-place")
     if not settings.resolve()["QUERY_NETWORK"] and not query_isolation_works():
-        return EXIT_INPUT  # the child said why on stderr
-    os.environ["MEDKG_BUILD_DIR"] = str(args.dir.resolve())
+        return EXIT_INPUT  # said why on stderr
+    os.environ["MEDKG_BUILD_DIR"] = str(args.dir.absolute())  # not resolved: each worker resolves it when it starts
     os.environ["MEDKG_HOST"] = args.host  # the address served is a trusted Host (see hosts)
-    os.environ["MEDKG_THREADS"] = str(args.threads)
     if args.base:
         os.environ["MEDKG_BASE"] = args.base
     serve(args.host, args.port, args.workers, args.threads)
@@ -62,44 +74,81 @@ def run(args: argparse.Namespace) -> int:
 
 
 def query_isolation_works() -> bool:
-    """Whether a query process can be cut off from the network here (asked of a real one)."""
+    """Whether queries can be cut off from the network here: request threads (in place) or a real query process."""
+    if settings.resolve()["QUERY_RUNNER"] == "in-place":
+        from .sparql.child import NOT_ISOLATED, thread_isolation_works
+
+        why = thread_isolation_works()
+        if why is not None:
+            print(NOT_ISOLATED.format(why=why), file=sys.stderr)
+        return why is None
     import subprocess
 
     probe = [sys.executable, "-m", "medkg.sparql.child", "--check-isolation"]
     return subprocess.run(probe, stdin=subprocess.DEVNULL, check=False).returncode == 0
 
 
+def preload() -> None:
+    """Import what a worker needs before the workers are forked, so a new worker starts in a fraction of a second."""
+    from . import app, linkeddata, sparql, system  # noqa: F401
+    from .sparql import child  # noqa: F401
+
+
 def serve(host: str, port: int, workers: int, threads: int) -> None:
-    from granian import Granian
     from granian.constants import Interfaces
 
-    print(f"medkg: serving {os.environ['MEDKG_BUILD_DIR']} at http://{host}:{port}/ "
-          f"(SPARQL at /sparql; {workers} worker(s) x {threads} thread(s))", file=sys.stderr)
-    # ASGI: request bodies are read on the event loop before a thread is committed (see bodies)
-    Granian("medkg.serve:asgi", address=host, port=port, interface=Interfaces.ASGINL, workers=workers,
-            factory=True, respawn_failed_workers=True, log_access=False, workers_kill_timeout=10,
-            static_path_route=["/static"], static_path_mount=[STATIC_DIR]).serve()
+    preload()
+    folder = Path(os.environ["MEDKG_BUILD_DIR"])
+    print(f"medkg: serving {folder} (now {folder.resolve()}) at http://{host}:{port}/ "
+          f"(SPARQL at /sparql; {workers} worker(s) x {threads} thread(s); SIGHUP or a new target of {folder.name} "
+          "switches builds)", file=sys.stderr)
+    server = server_class()(
+        "medkg.serve:wsgi", address=host, port=port, interface=Interfaces.WSGI, workers=workers,
+        blocking_threads=threads, factory=True, respawn_failed_workers=True, respawn_interval=1.0,
+        log_access=False, static_path_route=["/static"], static_path_mount=[STATIC_DIR])
+    watch_link(folder)
+    server.serve()
 
 
-def asgi() -> BufferedBodies:
-    """One server worker: the Flask app on ``THREADS`` threads, behind a reader of whole bodies (see bodies)."""
-    from a2wsgi import WSGIMiddleware
+def server_class() -> type[Any]:
+    """granian's process server, except that a worker killed by the query watchdog is always replaced: granian
+    alone stops the whole server when a worker dies twice within 5.5 s (which two runaway queries would do)."""
+    from granian.server import MPServer
 
-    from .bodies import BufferedBodies
-    from .sparql.protocol import Limits
+    class Server(MPServer):  # type: ignore[misc, valid-type]
+        def _respawn_workers(self, workers: list[int], *args: Any, **kwargs: Any) -> None:
+            now = time.monotonic()
+            grown = [idx for idx in workers if now - self.wrks[idx].birth > STARTUP_CRASH_SECONDS]
+            super()._respawn_workers(workers, *args, **kwargs)
+            for idx in grown:  # killed in service: never counted as a crash loop (one at start still is)
+                self.respawned_wrks.pop(idx, None)
 
-    app = wsgi()
-    limit = Limits(int(app.config["MAX_QUERY_LENGTH"]), 0).max_body
-    threads = int(os.environ.get("MEDKG_THREADS") or app.config["THREADS"])
-    return BufferedBodies(WSGIMiddleware(app, workers=threads), limit,  # type: ignore[arg-type]
-                          float(app.config["BODY_TIMEOUT"]))
+    return Server
+
+
+def watch_link(folder: Path) -> None:
+    """Signal ourselves (SIGHUP: replace the workers) whenever ``folder`` comes to point at another build."""
+    def watch() -> None:
+        current = folder.resolve()
+        while True:
+            time.sleep(WATCH_SECONDS)
+            target = folder.resolve()
+            if target != current and check_build(target) is None:
+                current = target
+                print(f"medkg: {folder} now points at {target}: switching builds", file=sys.stderr, flush=True)
+                os.kill(os.getpid(), signal.SIGHUP)
+
+    threading.Thread(target=watch, name="medkg-build-watch", daemon=True).start()
 
 
 def wsgi() -> Flask:
-    """The app of one server worker, from the environment's settings; starts its query processes at once."""
+    """The app of one server worker: the build ``DIR`` points at now, for the life of this worker."""
     from .app import create_app
     from .extensions import SPARQL
+    from .sparql.child import confine
 
-    app = create_app()
+    config = settings.resolve()
+    confine(int(config["QUERY_MEMORY_MB"]) if config["QUERY_RUNNER"] == "in-place" else 0)
+    app = create_app({"BUILD_DIR": str(Path(config["BUILD_DIR"]).resolve())})
     app.extensions[SPARQL].pool()
     return app

@@ -39,6 +39,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PAGE_CACHE_SIZE", 2048, "rendered pages and documents kept in memory per worker (0: none)", int),
     Setting("PAGE_CACHE_MB", 64, "memory the page and document cache of one worker may hold, in MiB", int),
     Setting("QUERY_PROCESSES", 2, "SPARQL queries run at once per server worker, each in its own process", int),
+    Setting("QUERY_RUNNER", "processes", "where queries run: 'processes' (a killable child process per query slot) or "
+            "'in-place' (on the request thread of a disposable worker, killed at the time limit; 'medkg serve' "
+            "uses it)"),
     Setting("QUERY_MEMORY_MB", 2048, "memory cap of one query process, in MiB (0: no cap)", int),
     Setting("QUERY_NETWORK", False, "let SPARQL query processes run with network access where they cannot be cut "
             "off from it (SERVICE is refused either way); by default 'medkg serve' then refuses to start", _bool),

@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import os
+
 from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 
 from . import extensions
 from .settings import SETTINGS
+from .store import STORE_DIR, Dataset
 
 bp = Blueprint("system", __name__, url_prefix="/-")
 
 
 @bp.get("/health")
 def health() -> ResponseReturnValue:
-    dataset = current_app.extensions[extensions.DATASET]
-    return jsonify(status="ok", triples=len(dataset.store), built=dataset.manifest.get("built"))
+    """For load balancers and roll-outs: the build this worker serves (its id is also in every answer's
+    ``X-Medkg-Build`` header). Never cached."""
+    dataset: Dataset = current_app.extensions[extensions.DATASET]
+    response = jsonify(status="ok", build=dataset.build_id, triples=dataset.triples,
+                       store=str(dataset.folder / STORE_DIR), built=dataset.manifest.get("built"), pid=os.getpid())
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/settings")

@@ -20,6 +20,7 @@ from .changes import versions
 from .context import BuildContext
 from .diagnostics import Diagnostic, SourceLocation
 from .export import serialize
+from .index import index_build
 from .iris import IRIs
 from .output import write_text
 from .sources import load_formats
@@ -137,6 +138,9 @@ def write_build(ctx: BuildContext, out: Path, sources: Sequence[Path], options: 
             step(ctx, staging, options)
         write_report(ctx, staging)
         code, keep = exit_code(ctx, strict), not rejected(ctx, strict)
+        if keep:  # the query store every server process opens read-only (a rejected build is never served)
+            progress("output: query store")
+            index_build(staging)
         # a rejected build leaves DIR alone; its whole output, reports included, waits in DIR.rejected to be read
         replace_dir(staging, out if keep else rejected_dir(out))
         if keep:

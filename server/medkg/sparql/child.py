@@ -1,4 +1,4 @@
-"""An executor process (see ``executor``): loads the build once, then answers jobs from its socket until EOF.
+"""An executor process (see ``executor``): opens the build's store read-only, answers jobs from its socket till EOF.
 
 It runs cut off from the network (a private network namespace); where that cannot be made it refuses to run
 (exit 3) unless the operator allows it (setting QUERY_NETWORK). ``--check-isolation`` only tells whether it can.
@@ -17,7 +17,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from .. import settings
-from ..store import load_dataset
+from ..store import open_dataset
 from .jobs import execute
 
 CLONE_NEWUSER, CLONE_NEWNET, PR_SET_PDEATHSIG = 0x10000000, 0x40000000, 1
@@ -30,14 +30,38 @@ NOT_ISOLATED = ("medkg: error: the SPARQL query processes cannot be cut off from
 
 def isolate(memory_mb: int) -> str | None:
     """In the child: die with the parent, cap memory, and leave the network; why it still has network, or None."""
+    confine(memory_mb)
     libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if memory_mb > 0:
-        limit = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     if libc.unshare(CLONE_NEWNET) != 0 and libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0:
         return f"unshare failed: {os.strerror(ctypes.get_errno())}"
     return None if networkless() else "the new namespace still reaches the network"
+
+
+def confine(memory_mb: int) -> None:
+    """Die with the parent process; cap this process's memory (address space) at ``memory_mb`` MiB (0: no cap)."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if memory_mb > 0:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def isolate_this_thread() -> str | None:
+    """Move the calling thread (only it: namespaces are per thread) into a new network namespace, so that nothing
+    it runs can connect anywhere; why it still has network, or None. In a process that already runs threads only
+    a privileged process (CAP_SYS_ADMIN) may do it: a user namespace needs a single-threaded process."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(CLONE_NEWNET) != 0:
+        return f"unshare failed: {os.strerror(ctypes.get_errno())}"
+    return None if networkless() else "the new namespace still reaches the network"
+
+
+def thread_isolation_works() -> str | None:
+    """Whether request threads can be cut off from the network here (tried on a throwaway thread); why not."""
+    found: list[str | None] = []
+    probe = threading.Thread(target=lambda: found.append(isolate_this_thread()), name="medkg-isolation-probe")
+    probe.start()
+    probe.join()
+    return found[0]
 
 
 def networkless() -> bool:
@@ -57,7 +81,7 @@ def network_allowed() -> bool:
 
 
 def serve_jobs(conn: Connection, folder: Path, base: str) -> None:
-    dataset = load_dataset(folder, base, union_default=True)
+    dataset = open_dataset(folder, base)
     while True:
         try:
             job = conn.recv()

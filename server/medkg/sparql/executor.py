@@ -64,6 +64,8 @@ class QueryPool:
         self.idle = [self._spawn() for _ in range(size)]
         self.pid = os.getpid()
         _POOLS.add(self)
+        for executor in self.idle:  # ready when every child is: the first queries never wait for an import
+            self._ask(executor, Job(query="ASK {}"), time.monotonic() + max(self.timeout, 30.0))
 
     def _spawn(self) -> Executor:
         return self.spawner.submit(Executor, self.folder, self.base, self.memory_mb).result()

@@ -42,6 +42,16 @@ def nesting(query: str) -> int:
     return deepest
 
 
+_FROM = re.compile(r"(?<![\w:?$])FROM(?![\w:-])", re.IGNORECASE)
+
+
+def names_dataset(query: str) -> bool:
+    """True when the query names its own dataset (``FROM`` / ``FROM NAMED``: the only use of that keyword)."""
+    if "from" not in query.casefold() and "\\u" not in query.casefold():
+        return False
+    return bool(_FROM.search(_OPAQUE.sub(" ", unescape(query))))
+
+
 def uses_service(query: str) -> bool:
     """True when the query holds a SERVICE clause (federated query), as a SPARQL parser reads it."""
     if "service" not in query.casefold():

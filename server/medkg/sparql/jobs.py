@@ -10,6 +10,7 @@ import pyoxigraph as ox
 
 from ..namespaces import PREFIXES
 from ..store import Dataset
+from .guard import names_dataset
 from .negotiation import NotAcceptable, ResultFormat, UnknownFormat, choose
 from .results import SELECT_SERIALIZERS, serialize_boolean, serialize_triples
 
@@ -45,10 +46,12 @@ def error(status: int, message: str) -> Reply:
     return Reply(status, "text/plain; charset=utf-8", (message.rstrip() + "\n").encode())
 
 
-def dataset_arguments(job: Job) -> dict[str, Any]:
-    """SPARQL Protocol §2.1.4: a dataset given in the request replaces the query's and the service's."""
+def dataset_arguments(dataset: Dataset, job: Job) -> dict[str, Any]:
+    """SPARQL Protocol §2.1.4: a dataset given in the request replaces the query's and the service's. Without
+    either, the default graph is the union of the build's asserted and inferred graphs (a query option, not a
+    copy) and every named graph can be queried."""
     if not job.default_graphs and not job.named_graphs:
-        return {}  # the store's default graph (the union) and every named graph, unless FROM says otherwise
+        return {} if names_dataset(job.query) else {"default_graph": dataset.default_graphs}
     return {"default_graph": [ox.NamedNode(iri) for iri in job.default_graphs],
             "named_graphs": [ox.NamedNode(iri) for iri in job.named_graphs]}
 
@@ -63,7 +66,7 @@ def execute(dataset: Dataset, job: Job) -> Reply:
     """Run ``job``; a bad query or an unacceptable format is an error reply, never an exception."""
     try:
         result = dataset.store.query(job.query, prefixes=QUERY_PREFIXES, base_iri=job.base_iri,
-                                     **dataset_arguments(job))
+                                     **dataset_arguments(dataset, job))
         chosen = choose(form_of(result), job.accept, job.format)
         return render(result, chosen, job.max_rows)
     except SyntaxError as exc:

@@ -15,6 +15,7 @@ from typing import Any
 from werkzeug.wrappers import Request, Response
 
 from ..http import CORS_HEADERS, add_cors, text_error
+from ..store import BUILD_HEADER
 from .executor import ExecutorDied, QueryTimeout
 from .jobs import Job, Reply
 from .negotiation import GRAPH, TABULAR, acceptable
@@ -64,8 +65,9 @@ class QueryHandler:
         return (self.state.dataset.etag, environ["PATH_INFO"], environ["QUERY_STRING"],
                 environ.get("HTTP_ACCEPT", ""), environ.get("HTTP_HOST", ""), environ.get("wsgi.url_scheme", ""))
 
-    @staticmethod
-    def finish(response: Response, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def finish(self, response: Response, environ: dict[str, Any],
+               start_response: Callable[..., Any]) -> Iterable[bytes]:
+        response.headers[BUILD_HEADER] = self.state.dataset.build_id
         return add_cors(response)(environ, start_response)  # the endpoint is public and read-only
 
     def answer(self, job: Job, environ: dict[str, Any]) -> Response | Answer:
@@ -86,16 +88,16 @@ class QueryHandler:
                 self.state.cache.put(key, reply, len(reply.body))
         if reply.status != 200:
             return Response(reply.body, reply.status, reply.headers, content_type=reply.content_type)
-        return success(reply, key, environ)
+        return success(reply, key, environ, self.state.dataset.build_id)
 
 
-def success(reply: Reply, key: Hashable, environ: dict[str, Any]) -> Answer:
+def success(reply: Reply, key: Hashable, environ: dict[str, Any], build: str) -> Answer:
     """A 200 answer with validators and freshness (the graph is read-only), or 304 when the client has it.
 
     Headers are written directly: werkzeug's response machinery cost as much as running a lookup."""
     tag = '"' + hashlib.sha1(repr(key).encode() + reply.content_type.encode()).hexdigest()[:20] + '"'
     headers = [("ETag", tag), ("Cache-Control", "public, max-age=300"), ("Vary", "Accept"), *CORS_HEADERS,
-               *reply.headers.items()]
+               (BUILD_HEADER, build), *reply.headers.items()]
     if tag in environ.get("HTTP_IF_NONE_MATCH", "") or environ.get("HTTP_IF_NONE_MATCH") == "*":
         return "304 Not Modified", headers, b""
     headers += [("Content-Type", reply.content_type), ("Content-Length", str(len(reply.body)))]

@@ -10,6 +10,7 @@ FORMAT_MODULES: tuple[str, ...] = (
     "ecfr_markdown",
     "uscode",
     "cfr_print",
+    "rdf_files",  # last: only what no other format claims is read as RDF
 )
 
 
