@@ -18,7 +18,7 @@ from rdflib import BNode
 
 from ..context import BuildContext, Triple
 from ..diagnostics import SourceLocation
-from ..formats import InputFile, SourceFormat, register
+from .registry import InputFile, SourceFormat, register
 from ..oxterms import from_ox
 
 LINE_BASED = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
