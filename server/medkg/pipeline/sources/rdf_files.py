@@ -18,8 +18,8 @@ from rdflib import BNode
 
 from ..context import BuildContext, Triple
 from ..diagnostics import SourceLocation
-from .registry import InputFile, SourceFormat, register
 from ..oxterms import from_ox
+from .registry import InputFile, SourceFormat, register
 
 LINE_BASED = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
