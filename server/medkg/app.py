@@ -8,14 +8,16 @@ from typing import Any
 from flask import Flask, Response, current_app
 
 from . import extensions, hosts, http, settings
-from .store import BUILD_HEADER, open_dataset
+from .store import BUILD_HEADER, Dataset, open_dataset
 
 
-def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+def create_app(test_config: dict[str, Any] | None = None, dataset: Dataset | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(settings.resolve(test_config))
     app.config.update({k: v for k, v in (test_config or {}).items() if k not in app.config})
-    dataset = app.extensions[extensions.DATASET] = open_dataset(Path(app.config["BUILD_DIR"]), app.config["BASE"])
+    if dataset is None:
+        dataset = open_dataset(Path(app.config["BUILD_DIR"]), app.config["BASE"])
+    app.extensions[extensions.DATASET] = dataset
     app.config["TRUSTED_HOSTS"] = hosts.trusted_hosts(app.config, dataset.base)  # Flask checks them too
     http.register(app)
     register_blueprints(app)

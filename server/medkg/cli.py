@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from . import changes_cli, formats, serve, settings, validate_cli
+from . import changes_cli, formats, nginx, serve, settings, validate_cli
 from .namespaces import DEFAULT_BASE
 from .pipeline.build import EXIT_INPUT, EXIT_OK, build
 from .pipeline.diagnostics import InputError
@@ -125,6 +125,8 @@ COMMANDS: list[Command] = [
             _run_index),
     Command("serve", "serve a build (SPARQL endpoint, linked data) under a production server", serve.configure,
             serve.run),
+    Command("nginx-config", "print an nginx configuration for N 'medkg serve' nodes (retries, passive health checks)",
+            nginx.configure, nginx.run),
     Command("validate", "validate RDF files (Turtle, RDF/XML, JSON-LD, N-Triples) against medkg's SHACL shapes",
             validate_cli.configure, validate_cli.run),
     Command("diff", "what changed between two builds: concepts, provisions, cross-references, and the rules that "

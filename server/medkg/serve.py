@@ -14,21 +14,25 @@ one by workers on the new build; a replaced worker stops taking connections and 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from . import settings
 from .assets import STATIC_DIR
 from .pipeline.build import EXIT_INPUT, EXIT_OK
-from .store import MANIFEST, STORE_DIR, no_store_message
+from .store import BUILD_HEADER, MANIFEST, STORE_DIR, no_store_message
 
 if TYPE_CHECKING:
-    from flask import Flask
+    from .store import Dataset
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 WATCH_SECONDS = 1.0  # how often the server looks at where DIR points
 STARTUP_CRASH_SECONDS = 2.0  # a worker that dies younger than this crashed at start (not killed by the watchdog)
@@ -141,14 +145,69 @@ def watch_link(folder: Path) -> None:
     threading.Thread(target=watch, name="medkg-build-watch", daemon=True).start()
 
 
-def wsgi() -> Flask:
-    """The app of one server worker: the build ``DIR`` points at now, for the life of this worker."""
+def wsgi() -> WSGIApp:
+    """The app of one server worker: the build ``DIR`` points at now, for the life of this worker. It answers
+    queries and ``/-/health`` at once; pages wait for the site's indexes, computed on a background thread."""
     from .app import create_app
     from .extensions import SPARQL
     from .sparql.child import confine
+    from .store import open_dataset
 
     config = settings.resolve()
     confine(int(config["QUERY_MEMORY_MB"]) if config["QUERY_RUNNER"] == "in-place" else 0)
-    app = create_app({"BUILD_DIR": str(Path(config["BUILD_DIR"]).resolve())})
-    app.extensions[SPARQL].pool()
-    return app
+    folder = Path(config["BUILD_DIR"]).resolve()
+    dataset = open_dataset(folder, config["BASE"])
+
+    def full_app() -> WSGIApp:
+        app = create_app({"BUILD_DIR": str(folder)}, dataset)
+        app.extensions[SPARQL].pool()
+        return app
+
+    return Warming(dataset, config, full_app)
+
+
+class Warming:
+    """A worker's WSGI app: queries and health from the first moment, everything once the whole app is loaded."""
+
+    def __init__(self, dataset: Dataset, config: dict[str, Any], make: Callable[[], WSGIApp]) -> None:
+        from . import hosts
+        from .sparql.service import PATH
+        from .sparql.state import SparqlState
+        from .sparql.wsgi import QueryHandler
+
+        self.dataset, self.full, self.ready = dataset, cast(WSGIApp | None, None), threading.Event()
+        state = SparqlState.from_config(dataset, config)
+        state.pool()
+        queries = QueryHandler(self.when_loaded, PATH, state)
+        self.early = hosts.HostCheck(self.health_or(queries), hosts.trusted_hosts(config, dataset.base))
+        threading.Thread(target=self.load, args=(make,), name="medkg-site-loader", daemon=True).start()
+
+    def load(self, make: Callable[[], WSGIApp]) -> None:
+        try:
+            self.full = make()
+        finally:
+            self.ready.set()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        full = self.full
+        return (full or self.early)(environ, start_response)
+
+    def when_loaded(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        self.ready.wait()
+        if self.full is None:
+            start_response("500 Internal Server Error", [("Content-Type", "text/plain; charset=utf-8")])
+            return [b"the site could not be loaded (see the server log)\n"]
+        return self.full(environ, start_response)
+
+    def health_or(self, app: WSGIApp) -> WSGIApp:
+        def answer(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+            if environ.get("PATH_INFO") != "/-/health":
+                return app(environ, start_response)
+            from .system import health_fields
+
+            body = json.dumps(health_fields(self.dataset, "loading")).encode()
+            start_response("200 OK", [("Content-Type", "application/json"), ("Cache-Control", "no-store"),
+                                      (BUILD_HEADER, self.dataset.build_id), ("Content-Length", str(len(body)))])
+            return [body]
+
+        return answer

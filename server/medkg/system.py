@@ -18,11 +18,16 @@ bp = Blueprint("system", __name__, url_prefix="/-")
 def health() -> ResponseReturnValue:
     """For load balancers and roll-outs: the build this worker serves (its id is also in every answer's
     ``X-Medkg-Build`` header). Never cached."""
-    dataset: Dataset = current_app.extensions[extensions.DATASET]
-    response = jsonify(status="ok", build=dataset.build_id, triples=dataset.triples,
-                       store=str(dataset.folder / STORE_DIR), built=dataset.manifest.get("built"), pid=os.getpid())
+    response = jsonify(health_fields(current_app.extensions[extensions.DATASET], "ready"))
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def health_fields(dataset: Dataset, site: str) -> dict[str, object]:
+    """What ``/-/health`` says (also while a new server worker still loads its pages: ``site`` "loading")."""
+    return {"status": "ok", "build": dataset.build_id, "triples": dataset.triples,
+            "store": str(dataset.folder / STORE_DIR), "built": dataset.manifest.get("built"), "site": site,
+            "pid": os.getpid()}
 
 
 @bp.get("/settings")
