@@ -1,0 +1,267 @@
+"""Benchmark: medkg at scale against the Oxigraph server, on a graph shaped like ours (``generate.py``).
+
+For N concepts (default 100,000; 1.86 M triples): ``medkg build`` of the generated N-Triples end to end (parse,
+link, inference, SHACL gate, query store: wall time and peak RSS); the Oxigraph server's own load of the same
+asserted + inferred triples; ``medkg serve`` start to first answer and to a loaded site, resident memory of its
+whole process tree (RSS and PSS); a worker killed by the time limit and its replacement's first answer; and
+first-time queries (answer cache off) against ``oxigraph serve-read-only`` on the same triples, with ``wrk``
+(8 connections, 127.0.0.1), the servers taking turns run by run; medians and ratios to Oxigraph.
+
+    .venv/bin/python bench/scale.py --concepts 100000            # ~15 min on the shared 2-core machine
+    .venv/bin/python bench/scale.py --concepts 10000 --kinds lookup
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+from sparql_endpoints import ROOT, VENV, Server, median_of, running, wrk
+
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+WORDS = re.compile(r"[a-z]{4,}")
+
+
+def timed_run(command: list[str], log: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of a command, as GNU time reports them (in its log)."""
+    with log.open("w") as out:
+        subprocess.run(["/usr/bin/time", "-v", *command], stdout=out, stderr=subprocess.STDOUT, check=True,
+                       cwd=log.parent)
+    return time_report(log)
+
+
+def time_report(log: Path) -> tuple[float, float]:
+    text = log.read_text()
+    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)", text)
+    peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
+    if wall is None or peak is None:
+        raise RuntimeError(f"no GNU time report in {log}")
+    seconds = sum(float(part) * 60 ** i for i, part in enumerate(reversed(wall.group(1).split(":"))))
+    return seconds, int(peak.group(1)) / 1024
+
+
+def concepts_and_labels(source: Path, count: int = 200) -> tuple[list[str], list[str]]:
+    """``count`` concept IRIs (seeded choice) and words of their English labels, read from the generated file."""
+    pattern = re.compile(r'^<([^>]+)> <' + re.escape(SKOS) + r'prefLabel> "([^"]*)"@en')
+    found = []
+    with source.open(encoding="utf-8") as handle:
+        for line in handle:
+            match = pattern.match(line)
+            if match and "/concept/" in match.group(1):
+                found.append((match.group(1), match.group(2)))
+    rng = random.Random(7)
+    picks = rng.sample(found, count)
+    words = [w for _, lab in picks for w in WORDS.findall(lab.lower())] or ["term"]
+    return [iri for iri, _ in picks], [rng.choice(words)[: rng.choice([4, 5, 6])] for _ in range(count)]
+
+
+def query_sets(iris: list[str], words: list[str]) -> dict[str, list[str]]:
+    return {
+        "lookup": [f"SELECT ?p ?o WHERE {{ <{c}> ?p ?o }}" for c in iris],
+        "label search": [f'SELECT ?c ?l WHERE {{ ?c <{SKOS}prefLabel> ?l FILTER(CONTAINS(LCASE(STR(?l)), "{w}")) }} '
+                         "LIMIT 20" for w in words],
+        "hierarchy": [f"SELECT ?a WHERE {{ <{c}> <{SKOS}broader>+ ?a }}" for c in iris],
+    }
+
+
+def tree_memory(pid: int) -> dict[str, float]:
+    """RSS and PSS (MB) summed over ``pid`` and its descendants (PSS shares the pages forked workers share)."""
+    pids, rss, pss = descendants(pid) | {pid}, 0, 0
+    for p in pids:
+        try:
+            fields = dict(line.split(":", 1) for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines()[1:])
+        except OSError:
+            continue
+        rss += int(fields["Rss"].split()[0])
+        pss += int(fields["Pss"].split()[0])
+    return {"processes": len(pids), "rss_mb": rss / 1024, "pss_mb": pss / 1024}
+
+
+def descendants(pid: int) -> set[int]:
+    parents: dict[int, int] = {}
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                parents[int(proc.name)] = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {p for p, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def get(url: str, timeout: float = 30) -> dict[str, Any]:
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        data: dict[str, Any] = json.load(response)
+        return data
+
+
+def ask(url: str, query: str = "ASK { ?s ?p ?o }", timeout: float = 30) -> int:
+    request = urllib.request.Request(url + "?" + urllib.parse.urlencode({"query": query}),
+                                     headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        response.read()
+        return int(response.status)
+
+
+def until(check: Any, seconds: float = 600, pause: float = 0.02) -> float:
+    """Seconds until ``check()`` returns without raising an OSError."""
+    started = time.monotonic()
+    while True:
+        try:
+            check()
+            return time.monotonic() - started
+        except OSError:
+            if time.monotonic() - started > seconds:
+                raise
+            time.sleep(pause)
+
+
+def start_up(command: list[str], url: str, env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], float]:
+    started = time.monotonic()
+    process = subprocess.Popen(command, env={**os.environ, **env}, stdout=log.open("w"), stderr=subprocess.STDOUT,
+                               cwd=ROOT)
+    until(lambda: ask(url))
+    return process, time.monotonic() - started
+
+
+def serving(build: Path, oxigraph_dir: Path, work: Path, timeout: float) -> dict[str, Any]:
+    """Start-up, memory and the replacement of a killed worker, for medkg serve and the Oxigraph server."""
+    from sparql_endpoints import free_port
+
+    out: dict[str, Any] = {}
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    medkg, out["medkg_first_answer_s"] = start_up(
+        [str(VENV / "medkg"), "serve", str(build), "--port", str(port), "--workers", "2", "--threads", "4"],
+        url + "/sparql", {"MEDKG_CACHE_SIZE": "0", "MEDKG_QUERY_TIMEOUT": str(timeout)}, work / "serve.log")
+    try:
+        out["medkg_memory_at_first_answer"] = tree_memory(medkg.pid)
+        started = time.monotonic()
+        until(lambda: site_ready(url, 20), pause=0.5)  # every worker (20 answers in a row)
+        out["medkg_site_ready_s"] = out["medkg_first_answer_s"] + time.monotonic() - started
+        out["medkg_memory_site_loaded"] = tree_memory(medkg.pid)
+        out["replacement_after_kill_s"] = replacement(url, timeout)
+    finally:
+        medkg.send_signal(signal.SIGTERM)
+        medkg.wait(timeout=60)
+    port = free_port()
+    oxigraph, out["oxigraph_first_answer_s"] = start_up(
+        [str(VENV / "oxigraph"), "serve-read-only", "--location", str(oxigraph_dir), "--bind", f"127.0.0.1:{port}"],
+        f"http://127.0.0.1:{port}/query", {}, work / "oxigraph.log")
+    out["oxigraph_memory"] = tree_memory(oxigraph.pid)
+    oxigraph.terminate()
+    oxigraph.wait(timeout=60)
+    return out
+
+
+def site_ready(url: str, answers: int) -> None:
+    if not all(get(url + "/-/health")["site"] == "ready" for _ in range(answers)):
+        raise OSError("a worker is still loading its site")
+
+
+def replacement(url: str, timeout: float) -> float:
+    """Seconds from the end of a query killed at the time limit to the first answer of its worker's successor."""
+    before = {get(url + "/-/health")["pid"] for _ in range(30)}
+    runaway = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    try:
+        ask(url + "/sparql", runaway, timeout=timeout + 30)
+        raise RuntimeError("the runaway query was answered")
+    except (ConnectionError, OSError):
+        killed = time.monotonic()
+    while get(url + "/-/health", timeout=5)["pid"] in before:
+        time.sleep(0.005)
+    return time.monotonic() - killed
+
+
+def first_time_queries(build: Path, oxigraph_dir: Path, kinds: dict[str, list[str]],
+                       args: argparse.Namespace) -> dict[str, dict[str, list[dict[str, float]]]]:
+    ours = [str(VENV / "medkg"), "serve", str(build), "--workers", "2", "--threads", "4", "--port"]
+    chosen = [Server("oxigraph", "/query", [str(VENV / "oxigraph"), "serve-read-only", "--location",
+                                            str(oxigraph_dir), "--bind"]),
+              Server("medkg (cache off)", "/sparql", ours, {"MEDKG_CACHE_SIZE": "0"})]
+    results: dict[str, dict[str, list[dict[str, float]]]] = {s.name: {k: [] for k in kinds} for s in chosen}
+    with ExitStack() as stack:
+        urls = {s.name: stack.enter_context(running(s)) for s in chosen}
+        for kind, queries in kinds.items():
+            for url in urls.values():
+                wrk(url, queries, 1, args.connections)  # warm-up, not counted
+            for _ in range(args.runs):
+                for name, url in urls.items():
+                    results[name][kind].append(wrk(url, queries, args.duration, args.connections))
+            peer, ours_ = (median_of(results[n][kind], "rps") for n in urls)
+            print(f"  {kind:14} oxigraph {peer:9.1f} req/s  medkg {ours_:9.1f} req/s  ratio {ours_ / peer:.2f}",
+                  file=sys.stderr, flush=True)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--concepts", type=int, default=100_000)
+    p.add_argument("--skip-build", action="store_true", help="reuse the build folder of an earlier run")
+    p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--duration", type=int, default=4, help="seconds per measured wrk run")
+    p.add_argument("--connections", type=int, default=8)
+    p.add_argument("--timeout", type=float, default=2.0, help="MEDKG_QUERY_TIMEOUT for the kill measurement")
+    p.add_argument("--kinds", action="append", default=[], help="only these query kinds")
+    p.add_argument("--out", type=Path, default=None)
+    args = p.parse_args(argv)
+    work = ROOT / "bench" / "graphs" / f"scale-{args.concepts}"
+    work.mkdir(parents=True, exist_ok=True)
+    source, build, oxigraph_dir = work / "source.nt", work / "build", work / "oxigraph"
+    result: dict[str, Any] = {"concepts": args.concepts}
+    if not source.is_file():
+        subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), str(args.concepts), "--out",
+                        str(source)], check=True)
+    if not args.skip_build or not build.is_dir():
+        timed_run([str(VENV / "medkg"), "build", str(source), "--out", str(build)], work / "build.log")
+    result["build_s"], result["build_peak_mb"] = time_report(work / "build.log")
+    if build.is_dir():
+        result["store_mb"] = sum(f.stat().st_size for f in (build / "store").rglob("*") if f.is_file()) / 2**20
+    manifest = json.loads((build / "build.json").read_text())
+    result["triples"] = manifest.get("store_triples")
+    if not (oxigraph_dir.is_dir() and args.skip_build):
+        shutil.rmtree(oxigraph_dir, ignore_errors=True)
+        started = time.monotonic()
+        for name in ("graph.ttl", "inferred.ttl"):
+            subprocess.run([str(VENV / "oxigraph"), "load", "--location", str(oxigraph_dir), "--file",
+                            str(build / name)], check=True, capture_output=True)
+        result["oxigraph_load_s"] = time.monotonic() - started
+    print(json.dumps(result), file=sys.stderr, flush=True)
+    result.update(serving(build, oxigraph_dir, work, args.timeout))
+    print(json.dumps(result), file=sys.stderr, flush=True)
+    iris, words = concepts_and_labels(source)
+    kinds = {k: v for k, v in query_sets(iris, words).items() if not args.kinds or k in args.kinds}
+    queries = first_time_queries(build, oxigraph_dir, kinds, args)
+    result["first_time"] = {kind: {name: {key: statistics.median(r[key] for r in runs[kind])
+                                          for key in ("rps", "p50", "p99")} | {"errors": sum(r["errors"]
+                                                                                            for r in runs[kind])}
+                                   for name, runs in queries.items()} for kind in kinds}
+    for by_server in result["first_time"].values():
+        by_server["ratio"] = by_server["medkg (cache off)"]["rps"] / by_server["oxigraph"]["rps"]
+    text = json.dumps(result, indent=2)
+    print(text)
+    out = args.out or ROOT / "bench" / "results" / f"scale-{args.concepts}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
