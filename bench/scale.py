@@ -150,7 +150,7 @@ def serving(build: Path, oxigraph_dir: Path, work: Path, timeout: float) -> dict
     url = f"http://127.0.0.1:{port}"
     medkg, out["medkg_first_answer_s"] = start_up(
         [str(VENV / "medkg"), "serve", str(build), "--port", str(port), "--workers", "2", "--threads", "4"],
-        url + "/sparql", {"MEDKG_CACHE_SIZE": "0", "MEDKG_QUERY_TIMEOUT": str(timeout)}, work / "serve.log")
+        url + "/sparql", {"MEDKG_ANSWER_CACHE_SIZE": "0", "MEDKG_QUERY_TIMEOUT": str(timeout)}, work / "serve.log")
     try:
         out["medkg_memory_at_first_answer"] = tree_memory(medkg.pid)
         started = time.monotonic()
@@ -195,7 +195,7 @@ def first_time_queries(build: Path, oxigraph_dir: Path, kinds: dict[str, list[st
     ours = [str(VENV / "medkg"), "serve", str(build), "--workers", "2", "--threads", "4", "--port"]
     chosen = [Server("oxigraph", "/query", [str(VENV / "oxigraph"), "serve-read-only", "--location",
                                             str(oxigraph_dir), "--bind"]),
-              Server("medkg (cache off)", "/sparql", ours, {"MEDKG_CACHE_SIZE": "0"})]
+              Server("medkg (cache off)", "/sparql", ours, {"MEDKG_ANSWER_CACHE_SIZE": "0"})]
     results: dict[str, dict[str, list[dict[str, float]]]] = {s.name: {k: [] for k in kinds} for s in chosen}
     with ExitStack() as stack:
         urls = {s.name: stack.enter_context(running(s)) for s in chosen}
