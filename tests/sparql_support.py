@@ -111,23 +111,31 @@ def free_port() -> int:
 def running_server(folder: Path, workers: int = 1, threads: int = 4, **env: str) -> Iterator[str]:
     """``medkg serve`` on a free loopback port; yields its root URL, stops it afterwards."""
     port = free_port()
+    with serve_process(folder, port, workers, threads, **env):
+        yield f"http://127.0.0.1:{port}"
+
+
+@contextmanager
+def serve_process(folder: Path, port: int, workers: int = 1, threads: int = 4,
+                  **env: str) -> Iterator[subprocess.Popen[bytes]]:
+    """``medkg serve FOLDER`` on ``port``, up and answering; stopped afterwards (unless a test killed it)."""
     environ = {**os.environ, **{f"MEDKG_{k}": v for k, v in env.items()}}
     command = [sys.executable, "-m", "medkg.cli", "serve", str(folder), "--port", str(port),
                "--workers", str(workers), "--threads", str(threads)]
     log = tempfile.TemporaryFile()
     process = subprocess.Popen(command, cwd=ROOT, env=environ, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_up(url, process, log)
-        yield url
+        wait_until_up(f"http://127.0.0.1:{port}", process, log, seconds=90)
+        yield process
     finally:
         log.close()
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def wait_until_up(url: str, process: subprocess.Popen[bytes], log: IO[bytes], seconds: float = 60) -> None:

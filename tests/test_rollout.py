@@ -9,20 +9,17 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
-import tempfile
 import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from pathlib import Path
-from typing import IO
 
 import pytest
 from medkg.nginx import config as nginx_config
-from sparql_support import BASE, GRAPH, ROOT, free_port, write_build
+from sparql_support import BASE, GRAPH, free_port, serve_process, write_build
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 QUICK = "ASK { ?c skos:altLabel \"PSO\"@en }"
@@ -40,41 +37,9 @@ def concepts_build(folder: Path, concepts: int) -> Path:
     return write_build(folder, graph="\n".join(lines) + "\n", inferred="")
 
 
-@contextmanager
-def node(link: Path, port: int, workers: int = 2, **env: str) -> Iterator[subprocess.Popen[bytes]]:
-    """``medkg serve LINK`` on ``port``; stopped (or found killed) afterwards."""
-    environ = {**os.environ, **{f"MEDKG_{k}": v for k, v in env.items()}}
-    command = [sys.executable, "-m", "medkg.cli", "serve", str(link), "--port", str(port), "--workers",
-               str(workers), "--threads", "2"]
-    log = tempfile.TemporaryFile()
-    process = subprocess.Popen(command, cwd=ROOT, env=environ, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        wait_for(f"http://127.0.0.1:{port}/-/health", process, log)
-        yield process
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        log.close()
-
-
-def wait_for(url: str, process: subprocess.Popen[bytes], log: IO[bytes], seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            log.seek(0)
-            raise RuntimeError(f"server exited with {process.returncode}: {log.read().decode()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{url} did not answer within {seconds} s")
+def node(link: Path, port: int, workers: int = 2, **env: str) -> AbstractContextManager[subprocess.Popen[bytes]]:
+    """``medkg serve LINK`` on ``port`` (2 workers x 2 threads unless told)."""
+    return serve_process(link, port, workers, 2, **env)
 
 
 def answer(url: str, query: str = QUICK, timeout: float = 10) -> tuple[int, str]:
