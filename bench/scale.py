@@ -141,7 +141,7 @@ def start_up(command: list[str], url: str, env: dict[str, str], log: Path) -> tu
     return process, time.monotonic() - started
 
 
-def serving(build: Path, oxigraph_dir: Path, work: Path, timeout: float) -> dict[str, Any]:
+def serving(build: Path, oxigraph_dir: Path, work: Path, timeout: float, lookups: list[str]) -> dict[str, Any]:
     """Start-up, memory and the replacement of a killed worker, for medkg serve and the Oxigraph server."""
     from sparql_endpoints import free_port
 
@@ -158,6 +158,7 @@ def serving(build: Path, oxigraph_dir: Path, work: Path, timeout: float) -> dict
         out["medkg_site_ready_s"] = out["medkg_first_answer_s"] + time.monotonic() - started
         out["medkg_memory_site_loaded"] = tree_memory(medkg.pid)
         out["replacement_after_kill_s"] = replacement(url, timeout)
+        out["runaway_cost"] = runaway_cost(url, lookups, timeout)
     finally:
         medkg.send_signal(signal.SIGTERM)
         medkg.wait(timeout=60)
@@ -188,6 +189,32 @@ def replacement(url: str, timeout: float) -> float:
     while get(url + "/-/health", timeout=5)["pid"] in before:
         time.sleep(0.005)
     return time.monotonic() - killed
+
+
+def runaway_cost(url: str, lookups: list[str], timeout: float, seconds: int = 12) -> dict[str, Any]:
+    """What runaway queries cost other clients: first-time lookups (wrk, 8 connections) alone, then while one client
+    sends queries that run past the time limit, one after another (each ends a worker)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    calm = wrk(url + "/sparql", lookups, seconds, 8)
+    runaway = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    stop = time.monotonic() + seconds
+
+    def attack() -> int:
+        killed = 0
+        while time.monotonic() < stop - timeout:
+            try:
+                ask(url + "/sparql", runaway, timeout=timeout + 30)
+            except OSError:
+                killed += 1
+        return killed
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        attacker = pool.submit(attack)
+        stormy = wrk(url + "/sparql", lookups, seconds, 8)
+        killed = attacker.result()
+    return {"calm": calm, "with_runaways": stormy, "workers_killed": killed,
+            "throughput_ratio": stormy["rps"] / calm["rps"]}
 
 
 def first_time_queries(build: Path, oxigraph_dir: Path, kinds: dict[str, list[str]],
@@ -244,9 +271,9 @@ def main(argv: list[str] | None = None) -> int:
                             str(build / name)], check=True, capture_output=True)
         result["oxigraph_load_s"] = time.monotonic() - started
     print(json.dumps(result), file=sys.stderr, flush=True)
-    result.update(serving(build, oxigraph_dir, work, args.timeout))
-    print(json.dumps(result), file=sys.stderr, flush=True)
     iris, words = concepts_and_labels(source)
+    result.update(serving(build, oxigraph_dir, work, args.timeout, query_sets(iris, words)["lookup"]))
+    print(json.dumps(result), file=sys.stderr, flush=True)
     kinds = {k: v for k, v in query_sets(iris, words).items() if not args.kinds or k in args.kinds}
     queries = first_time_queries(build, oxigraph_dir, kinds, args)
     result["first_time"] = {kind: {name: {key: statistics.median(r[key] for r in runs[kind])
