@@ -67,6 +67,12 @@ def prepare(concepts: int, folder: Path) -> None:
     index_build(folder)
 
 
+def cpu_seconds(log: Path) -> float:
+    """User + system CPU seconds of the command (wall time on a loaded shared machine says little)."""
+    text = log.read_text()
+    return sum(float(m) for m in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", text))
+
+
 def time_report(log: Path) -> tuple[float, float]:
     text = log.read_text()
     wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)", text)
@@ -293,6 +299,7 @@ def main(argv: list[str] | None = None) -> int:
     elif not args.skip_build or not build.is_dir():
         timed_run([str(VENV / "medkg"), "build", str(source), "--out", str(build)], work / "build.log")
     result["build_s"], result["build_peak_mb"] = time_report(work / "build.log")
+    result["build_cpu_s"] = cpu_seconds(work / "build.log")
     if build.is_dir():
         result["store_mb"] = sum(f.stat().st_size for f in (build / "store").rglob("*") if f.is_file()) / 2**20
     manifest = json.loads((build / "build.json").read_text())
