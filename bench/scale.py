@@ -189,16 +189,27 @@ def serving(build: Path, oxigraph_dir: Path, work: Path, timeout: float, lookups
         out["replacement_after_kill_s"] = replacement(url, timeout)
         out["runaway_cost"] = runaway_cost(url, lookups, timeout)
     finally:
-        medkg.send_signal(signal.SIGTERM)
-        medkg.wait(timeout=60)
+        stop(medkg)
     port = free_port()
     oxigraph, out["oxigraph_first_answer_s"] = start_up(
         [str(VENV / "oxigraph"), "serve-read-only", "--location", str(oxigraph_dir), "--bind", f"127.0.0.1:{port}"],
         f"http://127.0.0.1:{port}/query", {}, work / "oxigraph.log")
     out["oxigraph_memory"] = tree_memory(oxigraph.pid)
-    oxigraph.terminate()
-    oxigraph.wait(timeout=60)
+    stop(oxigraph)
     return out
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        for pid in descendants(process.pid) | {process.pid}:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        process.wait()
 
 
 def site_ready(url: str, answers: int) -> None:
@@ -315,6 +326,7 @@ def main(argv: list[str] | None = None) -> int:
     iris, words = concepts_and_labels(source)
     result.update(serving(build, oxigraph_dir, work, args.timeout, query_sets(iris, words)["lookup"]))
     print(json.dumps(result), file=sys.stderr, flush=True)
+    (work / "serving.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     kinds = {k: v for k, v in query_sets(iris, words).items() if not args.kinds or k in args.kinds}
     queries = first_time_queries(build, oxigraph_dir, kinds, args)
     result["first_time"] = {kind: {name: {key: statistics.median(r[key] for r in runs[kind])

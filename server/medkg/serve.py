@@ -1,4 +1,4 @@
-"""``medkg serve``: the site under a production WSGI server (granian; measured fastest, see BENCHMARKS.md).
+"""``medkg serve``: the site under a production server (granian; measured fastest, see BENCHMARKS.md).
 
 Every setting can come from the environment (``MEDKG_<NAME>``); the command line overrides it. The server's
 worker processes are forks of the server process (which imports everything first, so a fork starts in a fraction
@@ -30,6 +30,7 @@ from .pipeline.build import EXIT_INPUT, EXIT_OK
 from .store import BUILD_HEADER, MANIFEST, STORE_DIR, no_store_message
 
 if TYPE_CHECKING:
+    from .bodies import BufferedBodies
     from .store import Dataset
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -71,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INPUT  # said why on stderr
     os.environ["MEDKG_BUILD_DIR"] = str(args.dir.absolute())  # not resolved: each worker resolves it when it starts
     os.environ["MEDKG_HOST"] = args.host  # the address served is a trusted Host (see hosts)
+    os.environ["MEDKG_THREADS"] = str(args.threads)
     if args.base:
         os.environ["MEDKG_BASE"] = args.base
     serve(args.host, args.port, args.workers, args.threads)
@@ -94,7 +96,9 @@ def query_isolation_works() -> bool:
 
 def preload() -> None:
     """Import what a worker needs before the workers are forked, so a new worker starts in a fraction of a second."""
-    from . import app, linkeddata, sparql, system  # noqa: F401
+    import a2wsgi  # noqa: F401
+
+    from . import app, bodies, linkeddata, sparql, system  # noqa: F401
     from .sparql import child  # noqa: F401
 
 
@@ -106,10 +110,11 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
     print(f"medkg: serving {folder} (now {folder.resolve()}) at http://{host}:{port}/ "
           f"(SPARQL at /sparql; {workers} worker(s) x {threads} thread(s); SIGHUP or a new target of {folder.name} "
           "switches builds)", file=sys.stderr)
+    # ASGI: request bodies are read on the event loop before a thread is committed (see bodies)
     server = server_class()(
-        "medkg.serve:wsgi", address=host, port=port, interface=Interfaces.WSGI, workers=workers,
-        blocking_threads=threads, factory=True, respawn_failed_workers=True, respawn_interval=1.0,
-        log_access=False, static_path_route=["/static"], static_path_mount=[STATIC_DIR])
+        "medkg.serve:asgi", address=host, port=port, interface=Interfaces.ASGINL, workers=workers, factory=True,
+        respawn_failed_workers=True, respawn_interval=1.0, log_access=False, workers_kill_timeout=10,
+        static_path_route=["/static"], static_path_mount=[STATIC_DIR])
     watch_link(folder)
     server.serve()
 
@@ -143,6 +148,21 @@ def watch_link(folder: Path) -> None:
                 os.kill(os.getpid(), signal.SIGHUP)
 
     threading.Thread(target=watch, name="medkg-build-watch", daemon=True).start()
+
+
+def asgi() -> BufferedBodies:
+    """One server worker: its WSGI app (``wsgi``) on ``THREADS`` threads, behind a reader of whole bodies."""
+    from a2wsgi import WSGIMiddleware
+
+    from .bodies import BufferedBodies
+    from .sparql.protocol import Limits
+
+    config = settings.resolve()
+    app = wsgi()
+    limit = Limits(int(config["MAX_QUERY_LENGTH"]), 0).max_body
+    threads = int(os.environ.get("MEDKG_THREADS") or config["THREADS"])
+    return BufferedBodies(WSGIMiddleware(app, workers=threads), limit,  # type: ignore[arg-type]
+                          float(config["BODY_TIMEOUT"]))
 
 
 def wsgi() -> WSGIApp:
