@@ -46,7 +46,3 @@ def test_each_cache_has_its_own_settings() -> None:
     finally:
         app.extensions[SPARQL].close()
 
-
-def test_settings_come_from_overrides_then_environment_then_defaults() -> None:
-    values = settings.resolve({"PORT": 9000}, {"MEDKG_PORT": "8001", "MEDKG_WORKERS": "3", "MEDKG_DEBUG_ERRORS": "yes"})
-    assert (values["PORT"], values["WORKERS"], values["DEBUG_ERRORS"], values["THREADS"]) == (9000, 3, True, 4)
