@@ -35,12 +35,29 @@ WORDS = ["plan", "benefit", "provider", "coverage", "premium", "enrollment", "or
 LUA = """
 local requests_ = {%s}
 local i = 0
+local threads = {}
+setup = function(thread)
+  table.insert(threads, thread)
+end
+init = function(args)
+  failed = {}
+end
+response = function(status, headers, body)
+  if status >= 400 then
+    failed[status] = (failed[status] or 0) + 1
+  end
+end
 request = function()
   i = i + 1
   local r = requests_[(i %% #requests_) + 1]
   return wrk.format("GET", r[1], {["Accept"] = r[2]})
 end
 done = function(summary, latency, requests)
+  for _, thread in ipairs(threads) do
+    for status, n in pairs(thread:get("failed")) do
+      io.write(string.format('STATUS %%d %%d\\n', status, n))
+    end
+  end
   local e = summary.errors
   io.write(string.format('RESULT {"requests":%%d,"duration_us":%%d,"connect":%%d,"read":%%d,"write":%%d,' ..
     '"status":%%d,"timeout":%%d,"p50_us":%%d,"p99_us":%%d,"max_us":%%d}\\n', summary.requests, summary.duration,
@@ -127,7 +144,10 @@ def load(url: str, requests: list[tuple[str, str]], seconds: int, connections: i
     finally:
         os.unlink(script.name)
     line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
-    return dict(json.loads(line[7:]))
+    result = dict(json.loads(line[7:]))
+    for row in (x.split() for x in done.stdout.splitlines() if x.startswith("STATUS ")):
+        result[f"HTTP {row[1]}"] = result.get(f"HTTP {row[1]}", 0) + int(row[2])
+    return result
 
 
 def main() -> int:
@@ -179,7 +199,8 @@ def report(result: dict[str, float], samples: list[tuple[float, int]], kinds: in
     print(f"{int(result['requests'])} requests in {seconds:.0f} s over {args.connections} connections "
           f"({result['requests'] / seconds:.0f}/s), {kinds} distinct requests (pages, search, suggest, SPARQL)")
     print(f"errors: {errors} (connect {result['connect']}, read {result['read']}, write {result['write']}, "
-          f"timeout {result['timeout']}, HTTP >= 400 {result['status']})")
+          f"timeout {result['timeout']}, HTTP >= 400 {result['status']}: "
+          + (", ".join(f"{k} x{v}" for k, v in sorted(result.items()) if k.startswith("HTTP ")) or "none") + ")")
     print(f"latency: p50 {result['p50_us'] / 1000:.1f} ms, p99 {result['p99_us'] / 1000:.1f} ms, "
           f"max {result['max_us'] / 1000:.0f} ms")
     print("server RSS (MB) every 5 s: " + ", ".join(f"{m:.0f}" for m in mb))
