@@ -15,6 +15,7 @@ from .inference import infer_step
 from .linking.genus import link_broader, separate_related_from_broader, top_concepts
 from .linking.mapping import link_regulatory
 from .linking.references import resolve_references
+from .linking.usage import usage_step
 from .output import OutputOptions
 from .regulatory.scope import scope_step
 from .validation import validate_step
@@ -27,7 +28,7 @@ __all__ = ["LinkStep", "OutputOptions", "OutputStep", "link_steps", "output_step
 def link_steps() -> list[LinkStep]:
     """Cross-source linking, in dependency order."""
     # the last two tidy up after every step that adds links: SKOS S27, then the top of each hierarchy
-    return [resolve_references, link_broader, link_regulatory, scope_step, separate_related_from_broader,
+    return [resolve_references, link_broader, link_regulatory, scope_step, usage_step, separate_related_from_broader,
             top_concepts]
 
 
