@@ -37,13 +37,16 @@ def test_mapping_strength_follows_the_labels() -> None:
     ctx = BuildContext(IRI)
     reg = concept(ctx, "42-cfr-422", "Coinsurance", "Coinsurance is a fixed percentage.")
     hmo = concept(ctx, "42-cfr-422", "Health maintenance organization", "HMO means …", alt=("HMO",))
-    exact = concept(ctx, "healthcare-gov-glossary", "Coinsurance", "Your share.", glossary=True)
+    exact = concept(ctx, "healthcare-gov-glossary", "Coinsurance", "Coinsurance is a fixed percentage.", glossary=True)
+    paraphrase = concept(ctx, "paraphrase-glossary", "Coinsurance", "Your share of the costs.", glossary=True)
     hyphen = concept(ctx, "other-glossary", "Co-insurance", "Your share.", glossary=True)
     acronym_only = concept(ctx, "other-glossary", "HMO", "A plan.", glossary=True)
     plural = concept(ctx, "other-glossary", "Health maintenance organizations (HMOs)", "Plans.", glossary=True)
     map_concepts(ctx)
     g = ctx.graph
     assert (exact, SKOS.exactMatch, reg) in g and (exact, SKOS.closeMatch, reg) not in g
+    # the same label but a paraphrase, not the regulation's wording: close, never exact (mapping policy)
+    assert (paraphrase, SKOS.closeMatch, reg) in g and (paraphrase, SKOS.exactMatch, reg) not in g
     assert (hyphen, SKOS.closeMatch, reg) in g and (hyphen, SKOS.exactMatch, reg) not in g
     assert (plural, SKOS.closeMatch, hmo) in g
     assert not list(g.objects(acronym_only, SKOS.exactMatch)) and not list(g.objects(acronym_only, SKOS.closeMatch))

@@ -3,13 +3,19 @@
 - A provision read from two formats (§ 422.354: printed text cut off, eCFR complete) keeps the complete text.
 - ``medkg:mentions``: a definition uses another defined term of the same scheme (whole word, case-insensitive
   except for short acronyms, the longest term first, an -s/-es plural allowed, never itself).
-- Mappings between a glossary concept and a regulatory concept: ``skos:exactMatch`` when a full label or alias
-  agrees after normalization, ``skos:closeMatch`` when they agree only after dropping an acronym, hyphens/spaces
-  inside words ("co-insurance"/"coinsurance") or a plural -s. The glossary concept also gets
-  ``medkg:regulatoryCitation`` to the defining provision (for a statute's "(1) In general" paragraph, the
-  subsection it opens). The same term defined by two regulatory schemes (42 CFR
-  and the statute) is ``exactMatch`` when the definitions say the same (similarity ≥ 0.9 after the defining verb),
-  else ``closeMatch``. Each mapping carries ``medkg:mappingEvidence``.
+- Mappings (the policy is in the README, "Mapping policy"): a glossary concept and a regulatory concept are mapped
+  when a full label or alias agrees after normalization, or only after dropping an acronym, hyphens/spaces
+  inside words ("co-insurance"/"coinsurance") or a plural -s; the link is ``skos:exactMatch`` only when the labels
+  agree and the two definitions say the same (similarity ≥ 0.9 after the defining verb), else ``skos:closeMatch``
+  (a plain-language glossary entry paraphrases the regulation; it does not restate it). The glossary concept also
+  gets ``medkg:regulatoryCitation`` to the defining provision (for a statute's "(1) In general" paragraph, the
+  subsection it opens). The same term defined by two regulatory schemes (42 CFR and the statute) is
+  ``exactMatch`` when the definitions say the same, else ``closeMatch``. Each mapping carries
+  ``medkg:mappingEvidence``.
+- ``honest_closure``: exactMatch is transitive, so a chain of exact links equates its ends. When a chain would
+  join two concepts whose own asserted link is weaker (close, broad, narrow or related match) or two regulatory
+  definitions that were never found to agree, every exact link of that chain is lowered to ``closeMatch``: no
+  inferred triple states more than the evidence. The gate checks the same (shape ``exact-match-closure``).
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ def link_regulatory(ctx: BuildContext) -> None:
     prefer_subparts(ctx)
     link_mentions(ctx)
     map_concepts(ctx)
+    honest_closure(ctx)
     scheme_versions(ctx)
 
 
@@ -157,7 +164,10 @@ def map_concepts(ctx: BuildContext) -> None:
         exact, close = _keys(ctx, concept)
         for target, (t_exact, t_close) in sorted(keyed.items()):
             if exact & t_exact:
-                _map(ctx, concept, SKOS.exactMatch, target, f"same label “{sorted(exact & t_exact)[0]}”")
+                ratio = similarity(ctx, concept, target)
+                prop = SKOS.exactMatch if ratio >= SAME_TEXT else SKOS.closeMatch
+                _map(ctx, concept, prop, target, f"same label “{sorted(exact & t_exact)[0]}”; definitions "
+                     f"{ratio:.0%} alike")
             elif close & t_close:
                 _map(ctx, concept, SKOS.closeMatch, target, f"labels agree as “{sorted(close & t_close)[0]}” "
                      "only after dropping an acronym, hyphens or a plural")
@@ -188,14 +198,20 @@ def _map_statute(ctx: BuildContext, regulatory: dict[str, list[URIRef]],
             shared = keyed[cfr][0] & keyed[usc][0]
             if not shared:
                 continue
-            ratio = SequenceMatcher(None, _body(ctx, cfr), _body(ctx, usc)).ratio()
+            ratio = similarity(ctx, cfr, usc)
             prop = SKOS.exactMatch if ratio >= SAME_TEXT else SKOS.closeMatch
             _map(ctx, cfr, prop, usc, f"same term “{sorted(shared)[0]}”; definitions {ratio:.0%} alike")
 
 
+def similarity(ctx: BuildContext, one: URIRef, other: URIRef) -> float:
+    """How alike two concepts' English definitions are (0–1, after the defining verb)."""
+    return SequenceMatcher(None, _body(ctx, one), _body(ctx, other)).ratio()
+
+
 def _body(ctx: BuildContext, concept: URIRef) -> str:
     """The definition after its defining verb, normalized, so "X means …" and "the term “X” means …" compare."""
-    text = str(ctx.graph.value(concept, SKOS.definition) or "")
+    texts = [d for d in ctx.graph.objects(concept, SKOS.definition) if isinstance(d, Literal)]
+    text = str(min((d for d in texts if (d.language or "en") == "en"), key=str, default=""))
     return normalize_label(re.split(r"\b(?:means|is|are|includes)\b", text, maxsplit=1)[-1])
 
 
@@ -205,6 +221,69 @@ def _map(ctx: BuildContext, source: URIRef, prop: URIRef, target: URIRef, why: s
     kind = "exactMatch" if prop == SKOS.exactMatch else "closeMatch"
     ctx.add((source, prop, target), loc)
     ctx.add((source, MEDKG.mappingEvidence, Literal(f"skos:{kind} {label} <{target}>: {why}", lang="en")), loc)
+
+
+WEAKER = (SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
+
+
+def exact_groups(ctx: BuildContext) -> list[set[URIRef]]:
+    """The concepts joined by chains of ``skos:exactMatch`` (either direction): what its closure equates."""
+    parent: dict[URIRef, URIRef] = {}
+
+    def root(node: URIRef) -> URIRef:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for one, other in ctx.graph.subject_objects(SKOS.exactMatch):
+        if isinstance(one, URIRef) and isinstance(other, URIRef):
+            parent[root(one)] = root(other)
+    groups: dict[URIRef, set[URIRef]] = defaultdict(set)
+    for node in list(parent):
+        groups[root(node)].add(node)
+    return sorted((g for g in groups.values() if len(g) > 2), key=lambda g: sorted(g))
+
+
+def overstated(ctx: BuildContext, group: set[URIRef]) -> tuple[URIRef, URIRef] | None:
+    """Two concepts the closure would equate that the evidence does not: a weaker asserted link, or two
+    regulatory definitions never found to agree."""
+    graph = ctx.graph
+    for one in sorted(group):
+        for other in sorted(group):
+            if one >= other or (one, SKOS.exactMatch, other) in graph or (other, SKOS.exactMatch, one) in graph:
+                continue
+            weaker = any((a, p, b) in graph for p in WEAKER for a, b in ((one, other), (other, one)))
+            both = all((c, RDF.type, MEDKG.RegulatoryConcept) in graph for c in (one, other))
+            if weaker or both:
+                return one, other
+    return None
+
+
+def honest_closure(ctx: BuildContext) -> None:
+    """Lower to closeMatch every exact link of a chain that would equate concepts the evidence does not."""
+    for group in exact_groups(ctx):
+        pair = overstated(ctx, group)
+        if pair is None:
+            continue
+        why = (f"lowered from exactMatch: through it, exactMatch is transitive, {pair[0]} and {pair[1]} would be "
+               "equated, and their own definitions do not agree")
+        for one, other in sorted((s, o) for s, o in ctx.graph.subject_objects(SKOS.exactMatch)
+                                 if s in group and isinstance(o, URIRef)):
+            _lower(ctx, one, other, why)  # type: ignore[arg-type]
+        ctx.diagnostics.info("mapping.lowered", f"{len(group)} concepts joined by exactMatch links: {why}",
+                             _here(ctx, pair[0]))
+
+
+def _lower(ctx: BuildContext, source: URIRef, target: URIRef, why: str) -> None:
+    prefix = f"skos:exactMatch {ctx.graph.value(target, SKOS.prefLabel)} <{target}>: "
+    for evidence in list(ctx.graph.objects(source, MEDKG.mappingEvidence)):
+        if str(evidence).startswith(prefix):
+            _remove(ctx, (source, MEDKG.mappingEvidence, evidence))
+            text = "skos:closeMatch" + str(evidence)[len("skos:exactMatch"):] + f"; {why}"
+            ctx.add((source, MEDKG.mappingEvidence, Literal(text, lang="en")), _here(ctx, source))
+    _remove(ctx, (source, SKOS.exactMatch, target))
+    ctx.add((source, SKOS.closeMatch, target), _here(ctx, source))
 
 
 def scheme_versions(ctx: BuildContext) -> None:
