@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 from conftest import shared_path
+from medkg.assets import SPARQL_EXAMPLES_DIR
 from medkg.pipeline.build import assemble
-from medkg.pipeline.context import BuildContext
+from medkg.pipeline.context import PREFIXES, BuildContext
 from medkg.pipeline.iris import MEDKG, IRIs
 from medkg.pipeline.labels import normalize_label
 from medkg.pipeline.regulatory.scope import Hierarchy, applicable, scope_index, term_key
@@ -166,3 +167,19 @@ def test_scope_detection_needs_the_words_at_a_sentence_start(tmp_path: Path) -> 
     rep = defined(ctx, "Representative", "405.910")
     assert ctx.graph.value(rep, MEDKG.scope) == URIRef(CFR405 + "405.910")
     assert str(ctx.graph.value(rep, MEDKG.scopeEvidence)).startswith("no scope stated")
+
+
+def test_the_documented_sparql_pattern_gives_the_same_answer(part405: BuildContext) -> None:
+    """The README's (and the endpoint's example) SPARQL pattern for applicable definitions agrees with
+    ``applicable`` on every provision of the composed part."""
+    query = (SPARQL_EXAMPLES_DIR / "8-applicable-definitions.rq").read_text(encoding="utf-8")
+    g = part405.graph
+    tree = Hierarchy(part405)
+    index = scope_index(g.subject_objects(MEDKG.scope))
+    for provision in sorted(set(g.subjects(MEDKG.text, None)), key=str):
+        label = str(g.value(provision, MEDKG.citationLabel))
+        rows = g.query(query.replace('"42 CFR 422.354"', f'"{label}"'), initNs=PREFIXES)
+        by_sparql = {(row[0], row[2]) for row in rows}  # type: ignore[index]
+        expected = set(applicable(tree.chain(provision), lambda p: index.get(p, []),
+                                  lambda c: term_key(str(v) for v in g.objects(c, SKOS.prefLabel))))
+        assert by_sparql == expected, label

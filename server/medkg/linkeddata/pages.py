@@ -8,6 +8,7 @@ from flask import render_template, request
 from rdflib import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, URIRef
 
 from ..namespaces import MEDKG
+from . import definitions_view
 from .documents import RDF_DOC_FORMATS
 from .facts import Facts, Value, value
 from .hierarchy import scheme_tree
@@ -88,14 +89,18 @@ def summarize_locations(locations: list[str], files: int = 6, lines: int = 8) ->
 def concept_context(facts: Facts) -> dict[str, Any]:
     relations = [(name, facts.linked(out, back)) for name, out, back in RELATIONS]
     relations = [(name, items) for name, items in relations if items]
+    here = URIRef(facts.iri)
     return {
+        "mappings": definitions_view.mapping_rows(facts),
+        "scope": facts.values(MEDKG.scope), "scope_evidence": facts.texts(MEDKG.scopeEvidence),
+        "used_in": definitions_view.used_in(facts.site, here),
         "labels": labels_by_language(facts),
         "definitions": facts.texts(SKOS.definition),
         "definition_sources": facts.values(MEDKG.definitionSource, MEDKG.definitionAuthority),
         "schemes": facts.values(SKOS.inScheme), "collections": facts.linked((), (SKOS.member,)),
         "citations": [citation(facts.site, v) for v in facts.linked((MEDKG.regulatoryCitation, MEDKG.definedIn))],
-        "relations": relations,
-        "evidence": [("broader", facts.texts(MEDKG.broaderEvidence)), ("mapping", facts.texts(MEDKG.mappingEvidence))],
+        "relations": [(name, items) for name, items in relations if name not in definitions_view.MAPPING_NAMES],
+        "evidence": [("broader", facts.texts(MEDKG.broaderEvidence))],
         "notes": notes_of(facts),
         "provenance": [(name, facts.values(p)) for name, p in PROVENANCE if facts.objects(p)],
         "svg": neighbourhood(facts.site.label(facts.iri), relations),
@@ -186,6 +191,7 @@ def provision_context(facts: Facts) -> dict[str, Any]:
         "cites": facts.linked((MEDKG.cites,), (MEDKG.citedBy,)),
         "cited_by": [v for v in cited_by if v.iri not in defined],  # defining is shown above, not as citing
         "history": fr_history(facts),
+        "applicable": definitions_view.applicable_rows(facts.site, URIRef(facts.iri)),
     }
 
 

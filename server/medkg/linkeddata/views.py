@@ -15,7 +15,7 @@ from ..formats import Format
 from ..http import text_error
 from ..pipeline.export import jsonld_context
 from ..pipeline.iris import is_iri
-from . import pages
+from . import definitions_view, pages
 from .caching import add_validators, current_site
 from .documents import BY_SUFFIX, DOC_FORMATS, describe, exists, not_found_document, render
 from .search import Hit
@@ -45,6 +45,26 @@ def negotiated() -> Format | None:
     """The document format the Accept header prefers; None when it accepts none of ours."""
     choice = negotiate(request.headers.get("Accept"), list(OFFERED))
     return OFFERED[choice] if choice else None
+
+
+@bp.get("/applicable-definitions")
+def applicable_definitions() -> ResponseReturnValue:
+    """The defined terms that govern a provision's text (JSON): ``?provision=`` IRI, path or citation label."""
+    current = current_site()
+    asked = request.args.get("provision", "").strip()
+    if not asked:
+        return _json_error(400, "Bad Request", "give ?provision= : an IRI, a path such as cfr/42/422/422.504/a, or "
+                           "a citation label such as 42 CFR 422.504(a)")
+    provision = definitions_view.find_provision(current, asked[:MAX_QUERY])
+    if provision is None:
+        return _json_error(404, "Not Found", f"no provision {asked[:MAX_QUERY]!r} in this build")
+    body = definitions_view.applicable_json(current, provision, request.host_url.rstrip("/"))
+    return Response(json.dumps(body, ensure_ascii=False, indent=1) + "\n", mimetype="application/json")
+
+
+def _json_error(status: int, title: str, message: str) -> Response:
+    body = {"ok": False, "status": status, "title": title, "error": message}
+    return Response(json.dumps(body, ensure_ascii=False) + "\n", status, mimetype="application/json")
 
 
 @bp.get("/context.jsonld")
