@@ -25,3 +25,16 @@ def concept_by_label(ctx: BuildContext, scheme: str, label: str) -> URIRef:
              if isinstance(c, URIRef) and (c, SKOS.inScheme, IRI.scheme(scheme)) in ctx.graph]
     assert len(found) == 1, (label, found)
     return found[0]
+
+
+def compose_part(root: Path, sections: dict[str, str]) -> Path:
+    """Write composed eCFR section files (``{"subpart-I-x/section-405.902.md": text}``) under ``root``: a part
+    folder in the real layout, for tests of parts we do not ship."""
+    for name, text in sections.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def assemble_part(root: Path, sections: dict[str, str]) -> BuildContext:
+    return assemble([compose_part(root, sections)], progress=lambda _m: None)

@@ -11,16 +11,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 from linkeddata_helpers import make_app
 from medkg.pipeline.build import EXIT_OK, build
+from regulatory_helpers import compose_part
 from test_scope import SECTIONS
 
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     work = tmp_path_factory.mktemp("pages")
-    part = work / "part-405-Federal-Health-Insurance"
-    for name, text in SECTIONS.items():
-        (part / name).parent.mkdir(parents=True, exist_ok=True)
-        (part / name).write_text(text, encoding="utf-8")
+    part = compose_part(work / "part-405-Federal-Health-Insurance", SECTIONS)
     sources = [ROOT / "data", part, shared_path("data", "uscode-title42-partC", "chunck-7538.md")]
     result = build(sources, work / "out", progress=lambda _m: None)
     assert result.exit_code == EXIT_OK, [str(d) for d in result.diagnostics if d.severity == "error"]

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from conftest import shared_path
 from medkg.assets import SPARQL_EXAMPLES_DIR
-from medkg.pipeline.build import assemble
 from medkg.pipeline.context import PREFIXES, BuildContext
 from medkg.pipeline.iris import MEDKG, IRIs
 from medkg.pipeline.labels import normalize_label
 from medkg.pipeline.regulatory.scope import Hierarchy, applicable, scope_index, term_key
 from rdflib import DCTERMS, SKOS, Literal, URIRef
+from regulatory_helpers import assemble_part
 from regulatory_helpers import build as build_cached
 
 IRI = IRIs()
@@ -57,11 +57,7 @@ For the purposes of this subpart, the term—
 
 @pytest.fixture(scope="module")
 def part405(tmp_path_factory: pytest.TempPathFactory) -> BuildContext:
-    root = tmp_path_factory.mktemp("ecfr") / "part-405-Federal-Health-Insurance"
-    for name, text in SECTIONS.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
-    return assemble([root], progress=lambda _m: None)
+    return assemble_part(tmp_path_factory.mktemp("ecfr") / "part-405-Federal-Health-Insurance", SECTIONS)
 
 
 def defined(ctx: BuildContext, label: str, section: str) -> URIRef:
@@ -158,12 +154,9 @@ def test_real_build_every_regulatory_concept_scoped() -> None:
 
 def test_scope_detection_needs_the_words_at_a_sentence_start(tmp_path: Path) -> None:
     """"as defined in this section" inside a definition is a reference, not a scope."""
-    folder = tmp_path / "part-405" / "subpart-I-x"
-    folder.mkdir(parents=True)
-    (folder / "section-405.910.md").write_text(
+    ctx = assemble_part(tmp_path / "part-405", {"subpart-I-x/section-405.910.md": (
         "##### § 405.910 Appointed representatives. #####\n\n(a) *Representative* means a person named as "
-        "defined in this part to act for a party.\n\n[70 FR 11472, Mar. 8, 2005]\n", encoding="utf-8")
-    ctx = assemble([tmp_path / "part-405"], progress=lambda _m: None)
+        "defined in this part to act for a party.\n\n[70 FR 11472, Mar. 8, 2005]\n")})
     rep = defined(ctx, "Representative", "405.910")
     assert ctx.graph.value(rep, MEDKG.scope) == URIRef(CFR405 + "405.910")
     assert str(ctx.graph.value(rep, MEDKG.scopeEvidence)).startswith("no scope stated")

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 from conftest import shared_path
-from medkg.pipeline.build import assemble
 from medkg.pipeline.context import BuildContext
 from medkg.pipeline.iris import MEDKG
 from medkg.pipeline.linking.usage import TermMatcher, is_acronym
 from rdflib import SKOS, URIRef
+from regulatory_helpers import assemble_part
 from regulatory_helpers import build as build_cached
 from test_scope import CFR405, SECTIONS, defined
 
@@ -47,11 +47,7 @@ def test_counts() -> None:
 
 @pytest.fixture(scope="module")
 def part405(tmp_path_factory: pytest.TempPathFactory) -> BuildContext:
-    root = tmp_path_factory.mktemp("ecfr") / "part-405-Federal-Health-Insurance"
-    for name, text in SECTIONS.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
-    return assemble([root], progress=lambda _m: None)
+    return assemble_part(tmp_path_factory.mktemp("ecfr") / "part-405-Federal-Health-Insurance", SECTIONS)
 
 
 def uses(ctx: BuildContext, provision: str) -> set[tuple[str, str]]:
@@ -72,12 +68,9 @@ def test_uses_only_terms_whose_definition_applies(part405: BuildContext) -> None
 
 
 def test_a_second_occurrence_in_the_defining_paragraph_is_a_use(tmp_path: Path) -> None:
-    folder = tmp_path / "part-405" / "subpart-I-x"
-    folder.mkdir(parents=True)
-    (folder / "section-405.902.md").write_text(
+    ctx = assemble_part(tmp_path / "part-405", {"subpart-I-x/section-405.902.md": (
         "##### § 405.902 Definitions. #####\n\nFor the purposes of this subpart—\n\n*Party* means a person.\n\n"
-        "*Appellant* means a party who appeals.\n\n[70 FR 11472, Mar. 8, 2005]\n", encoding="utf-8")
-    ctx = assemble([tmp_path / "part-405"], progress=lambda _m: None)
+        "*Appellant* means a party who appeals.\n\n[70 FR 11472, Mar. 8, 2005]\n")})
     section = URIRef(CFR405 + "405.902")
     assert set(ctx.graph.objects(section, MEDKG.usesTerm)) == {defined(ctx, "Party", "405.902")}
 
