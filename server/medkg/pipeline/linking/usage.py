@@ -20,7 +20,7 @@ from rdflib.term import Node
 
 from ..context import BuildContext
 from ..iris import MEDKG
-from ..regulatory.scope import HERE, Hierarchy, applicable, first_locations, scope_index, term_key
+from ..regulatory.scope import HERE, Hierarchy, applicable, scope_index, term_key
 
 _WORD = re.compile(r"[\w-]")
 _ACRONYM = re.compile(r"(?=(?:.*[A-Z]){2})[A-Z0-9&/-]+s?")
@@ -117,7 +117,7 @@ def usage_step(ctx: BuildContext) -> None:
     for provision, text in graph.subject_objects(MEDKG.text):
         texts[provision].append(str(text))
     matchers: dict[tuple[Node, ...], TermMatcher | None] = {}
-    where = first_locations(ctx)
+    where = ctx.subject_locations
     for provision in sorted(texts, key=str):
         scopes = tuple(p for p in tree.chain(provision) if p in index)  # the provisions whose terms govern here
         if scopes not in matchers:

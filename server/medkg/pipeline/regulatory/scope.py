@@ -102,7 +102,7 @@ def scope_step(ctx: BuildContext) -> None:
     """Link step: the statute's parts, then ``medkg:scope`` and ``medkg:appliesIn`` on every regulatory concept."""
     usc_parts(ctx)
     tree = Hierarchy(ctx)
-    where = first_locations(ctx)
+    where = ctx.subject_locations
     scopes: dict[URIRef, Scope] = {}
     for concept in sorted(regulatory_concepts(ctx)):
         found = find_scope(ctx, tree, concept)
@@ -114,14 +114,6 @@ def scope_step(ctx: BuildContext) -> None:
     for concept, provision in applies_in(ctx, tree, scopes):
         ctx.add((concept, MEDKG.appliesIn, provision), where.get(concept, HERE))
 
-
-def first_locations(ctx: BuildContext) -> dict[Node, SourceLocation]:
-    """Each subject's first source location (one pass over the provenance, for steps that add many triples)."""
-    first: dict[Node, SourceLocation] = {}
-    for (subject, _p, _o), loc in ctx.provenance.items():
-        if subject not in first or loc < first[subject]:
-            first[subject] = loc
-    return first
 
 
 def regulatory_concepts(ctx: BuildContext) -> Iterable[URIRef]:
