@@ -8,7 +8,8 @@ from typing import Any
 from rdflib import DCTERMS, RDF, SKOS, Literal, URIRef
 from rdflib.term import Node
 
-from ..pipeline.iris import MEDKG, is_iri
+from ..namespaces import MEDKG
+from ..pipeline.iris import is_iri
 from ..pipeline.linking.usage import TermMatcher, uses
 from ..pipeline.regulatory.scope import applicable, scope_index, term_key
 from .facts import Facts, Value, value

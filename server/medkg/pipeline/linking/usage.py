@@ -18,8 +18,8 @@ import ahocorasick
 from rdflib import SKOS, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from ...namespaces import MEDKG
 from ..context import BuildContext
-from ..iris import MEDKG
 from ..regulatory.scope import HERE, Hierarchy, applicable, scope_index, term_key
 
 _WORD = re.compile(r"[\w-]")

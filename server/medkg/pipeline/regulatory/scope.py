@@ -29,9 +29,9 @@ from dataclasses import dataclass
 from rdflib import DCTERMS, RDF, RDFS, SKOS, Literal, URIRef
 from rdflib.term import Node
 
+from ...namespaces import MEDKG
 from ..context import BuildContext
 from ..diagnostics import SourceLocation
-from ..iris import MEDKG
 from ..labels import normalize_label
 
 _UNIT = r"(part|subpart|section|subsection|paragraph|subparagraph|clause|title)"
