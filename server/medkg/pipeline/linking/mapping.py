@@ -204,8 +204,10 @@ def _map_statute(ctx: BuildContext, regulatory: dict[str, list[URIRef]],
 
 
 def similarity(ctx: BuildContext, one: URIRef, other: URIRef) -> float:
-    """How alike two concepts' English definitions are (0–1, after the defining verb)."""
-    return SequenceMatcher(None, _body(ctx, one), _body(ctx, other)).ratio()
+    """How alike two concepts' English definitions are, word by word (0–1, after the defining verb): the share of
+    words in the longest common runs (``difflib``, no junk heuristic: on long texts it would discard common words
+    and report two near-identical definitions as a few percent alike)."""
+    return SequenceMatcher(None, _body(ctx, one).split(), _body(ctx, other).split(), autojunk=False).ratio()
 
 
 def _body(ctx: BuildContext, concept: URIRef) -> str:
