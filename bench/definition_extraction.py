@@ -1,55 +1,60 @@
-"""Precision and recall of definition extraction on the eCFR Markdown files against a hand-checked gold list.
+"""Precision and recall of definition extraction against the hand-checked gold list, overall and per section.
 
-    .venv/bin/python bench/definition_extraction.py [ECFR_FOLDER] [GOLD_FILE]
+    .venv/bin/python bench/definition_extraction.py [SOURCE ...]
 
-Defaults: ../shared/data/ecfr-md-42cfr-part422 and tests/data/ecfr_gold_terms.txt. A term matches when its section
-and its label (case, punctuation and a parenthesised acronym ignored) agree. Prints P, R, F1 and the misses.
+Default sources: data/cfr-42-422-subpart-h.txt and ../shared/data's ecfr-md-42cfr-part422, ecfr-md-42cfr-part423
+and uscode-title42-partC. The gold list is tests/data/ecfr_gold_terms.txt (read by tests/definition_gold.py, the
+same scoring the test uses). A term matches when its section and its label agree (case, punctuation, hyphens and a
+parenthesised acronym ignored). Prints one line per section (gold, found, correct, misses, false positives), then
+the totals.
 """
 
 from __future__ import annotations
 
-import re
 import sys
+from collections import defaultdict
 from pathlib import Path
 
-from medkg.namespaces import MEDKG
-from medkg.pipeline.build import assemble
-from medkg.pipeline.labels import normalize_label
-from rdflib import RDF, SKOS
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from definition_gold import Key, extracted, gold_terms, score  # noqa: E402
+from medkg.pipeline.build import assemble  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "data"
+DEFAULT = [ROOT / "data" / "cfr-42-422-subpart-h.txt"] + [
+    SHARED / name for name in ("ecfr-md-42cfr-part422", "ecfr-md-42cfr-part423", "uscode-title42-partC")]
 
 
-def key(section: str, term: str) -> tuple[str, str]:
-    return section, normalize_label(re.sub(r"\s*\([^)]*\)", "", term))
+def by_section(keys: set[Key]) -> dict[str, set[Key]]:
+    out: dict[str, set[Key]] = defaultdict(set)
+    for k in keys:
+        out[k[0]].add(k)
+    return out
 
 
-def gold_terms(path: Path) -> set[tuple[str, str]]:
-    rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip() and not line.startswith("#")]
-    return {key(section, term) for section, term in rows}
-
-
-def extracted(folder: Path) -> set[tuple[str, str]]:
-    ctx = assemble([folder], progress=lambda _m: None)
-    g = ctx.graph
-    found = set()
-    for concept in g.subjects(RDF.type, MEDKG.RegulatoryConcept):
-        section = str(g.value(concept, MEDKG.definedIn)).split("/cfr/42/422/")[1].split("/")[0]
-        found.add(key(section, str(g.value(concept, SKOS.prefLabel))))
-    return found
+def _order(section: str) -> tuple[tuple[int, str], ...]:
+    """422.2 < 422.10 < 1395w-21: numbers as numbers."""
+    return tuple((int(p), "") if p.isdigit() else (0, p) for p in section.replace("-", ".").split("."))
 
 
 def main(argv: list[str]) -> int:
-    folder = Path(argv[1]) if len(argv) > 1 else ROOT.parent / "shared" / "data" / "ecfr-md-42cfr-part422"
-    gold = gold_terms(Path(argv[2]) if len(argv) > 2 else ROOT / "tests" / "data" / "ecfr_gold_terms.txt")
-    found = extracted(folder)
-    hits = gold & found
-    precision, recall = len(hits) / len(found), len(hits) / len(gold)
-    print(f"gold {len(gold)}  extracted {len(found)}  correct {len(hits)}")
-    print(f"precision {precision:.3f}  recall {recall:.3f}  F1 {2 * precision * recall / (precision + recall):.3f}")
-    for label, items in (("false positives", found - gold), ("missed", gold - found)):
-        print(f"{label}: " + ("; ".join(f"§ {s} {t}" for s, t in sorted(items)) or "none"))
+    sources = [Path(a) for a in argv[1:]] or DEFAULT
+    gold, sections = gold_terms()
+    found = extracted(assemble(sources, progress=lambda _m: None))
+    precision, recall, false_positives, missed = score(found, gold, sections)
+    g, f, fp, ms = by_section(gold), by_section({k for k in found if k[0] in sections}), by_section(
+        false_positives), by_section(missed)
+    print(f"{'section':<12}{'gold':>5}{'found':>6}{'right':>6}  misses / false positives")
+    for section in sorted(sections, key=_order):
+        right = len(g[section] & f[section])
+        notes = "; ".join([f"missed {t!r}" for _, t in sorted(ms[section])] + [f"extra {t!r}" for _, t in sorted(
+            fp[section])])
+        print(f"{section:<12}{len(g[section]):>5}{len(f[section]):>6}{right:>6}  {notes}")
+    hits = len(gold) - len(missed)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    print(f"\ngold {len(gold)}  extracted {sum(len(v) for v in f.values())}  correct {hits}  sections {len(sections)}")
+    print(f"precision {precision:.4f}  recall {recall:.4f}  F1 {f1:.4f}")
     return 0
 
 

@@ -1,8 +1,7 @@
-"""U.S. Code Markdown: every “the term X means” is a concept; hyphens, not en dashes, in IRIs and labels."""
+"""U.S. Code Markdown: the statute's definition forms (recall: test_definition_gold.py); hyphens, not en dashes."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -14,8 +13,6 @@ from rdflib import DCTERMS, RDF, SKOS, Literal
 from regulatory_helpers import SEED, build, concept_by_label
 
 IRI = IRIs()
-TERM = re.compile(r"the term “([^”]+)”[^.“”]{0,60}?\s+means\b", re.IGNORECASE)
-SECTION = re.compile(r"^####\s*§\s*(\S+?)\.", re.M)
 
 
 @pytest.fixture(scope="module")
@@ -28,17 +25,41 @@ def ctx(folder: Path) -> BuildContext:
     return build(str(folder))
 
 
-def test_every_the_term_means_yields_a_concept(ctx: BuildContext, folder: Path) -> None:
-    expected = set()
-    for path in sorted(folder.glob("chunck-*.md")):
-        text = path.read_text(encoding="utf-8")
-        section = SECTION.search(text).group(1).replace("\u2013", "-")  # type: ignore[union-attr]
-        expected |= {(section, t[0].upper() + t[1:]) for t in TERM.findall(text)}
-    g = ctx.graph
-    found = {(str(g.value(c, MEDKG.definedIn)).split("/usc/42/")[1].split("/")[0], str(g.value(c, SKOS.prefLabel)))
-             for c in g.subjects(RDF.type, MEDKG.RegulatoryConcept)}
-    assert len(expected) >= 50
-    assert found == expected
+CHUNK = """
+# Title 42— THE PUBLIC HEALTH AND WELFARE
+### CHAPTER 7— SOCIAL SECURITY
+#### § 1395w–23. Payments to Medicare+Choice organizations
+##### (d) Areas
+
+(1) Definitions
+
+In subparagraph (C), the terms “metropolitan statistical area”, “consolidated metropolitan statistical area”, and \
+“primary metropolitan statistical area” mean any area designated as such by the Secretary of Commerce.
+
+(2) Plans
+
+For 2012, the term “qualifying plan” includes an MA plan that the Secretary determines is not able to have a rating.
+
+(3) Exclusions
+
+The term “network-based plan” shall not include an MA regional plan.
+"""
+
+
+def test_statute_forms_the_terms_mean_includes_and_exclusions(tmp_path: Path) -> None:
+    chunk = tmp_path / "chunck-1.md"
+    chunk.write_text(CHUNK.replace("\\\n", ""), encoding="utf-8")
+    g = build(str(chunk)).graph
+    names = ("Metropolitan statistical area", "Consolidated metropolitan statistical area",
+             "Primary metropolitan statistical area")
+    for name in names:  # three terms, one shared text
+        concept = IRI.concept("42-usc-part-c", name, scope="1395w-23")
+        assert str(g.value(concept, SKOS.definition)).startswith("In subparagraph (C), the terms “metropolitan")
+        assert str(g.value(concept, SKOS.definition)).endswith("by the Secretary of Commerce.")
+    assert (IRI.concept("42-usc-part-c", "Qualifying plan", scope="1395w-23"), RDF.type, MEDKG.RegulatoryConcept) in g
+    labels = {str(o) for o in g.objects(None, SKOS.prefLabel)}
+    assert "Network-based plan" not in labels  # "shall not include" narrows a definition; it is not one
+    assert len(set(g.subjects(RDF.type, MEDKG.RegulatoryConcept))) == 4
 
 
 def test_pso_in_1395w_25_d(ctx: BuildContext) -> None:

@@ -9,7 +9,7 @@
   agree and the two definitions say the same (similarity ≥ 0.9 after the defining verb), else ``skos:closeMatch``
   (a plain-language glossary entry paraphrases the regulation; it does not restate it). The glossary concept also
   gets ``medkg:regulatoryCitation`` to the defining provision (for a statute's "(1) In general" paragraph, the
-  subsection it opens). The same term defined by two regulatory schemes (42 CFR and the statute) is
+  subsection it opens). The same term defined by two regulatory schemes (two CFR parts, a part and the statute) is
   ``exactMatch`` when the definitions say the same, else ``closeMatch``. Each mapping carries
   ``medkg:mappingEvidence``.
 - ``honest_closure``: exactMatch is transitive, so a chain of exact links equates its ends. When a chain would
@@ -33,7 +33,13 @@ from ..diagnostics import SourceLocation
 from ..labels import normalize_label
 
 SAME_TEXT = 0.9
-REGULATORY_SCHEMES = ("42-cfr-422", "42-usc-part-c")
+
+
+def regulatory_schemes(ctx: BuildContext) -> list[str]:
+    """The slug of every scheme that holds regulatory concepts: one per CFR part, and the statute's."""
+    prefix = str(ctx.iris.scheme(""))
+    return sorted({str(s)[len(prefix):] for c in ctx.graph.subjects(RDF.type, MEDKG.RegulatoryConcept)
+                   for s in ctx.graph.objects(c, SKOS.inScheme) if str(s).startswith(prefix)})
 
 
 def link_regulatory(ctx: BuildContext) -> None:
@@ -94,7 +100,7 @@ def _labels(ctx: BuildContext, concept: URIRef) -> list[str]:
 
 
 def link_mentions(ctx: BuildContext) -> None:
-    for scheme in REGULATORY_SCHEMES:
+    for scheme in regulatory_schemes(ctx):
         concepts = _concepts(ctx, scheme)
         by_label: dict[str, set[URIRef]] = defaultdict(set)
         for concept in concepts:
@@ -157,7 +163,7 @@ def _keys(ctx: BuildContext, concept: URIRef) -> tuple[set[str], set[str]]:
 
 
 def map_concepts(ctx: BuildContext) -> None:
-    regulatory = {scheme: _concepts(ctx, scheme) for scheme in REGULATORY_SCHEMES}
+    regulatory = {scheme: _concepts(ctx, scheme) for scheme in regulatory_schemes(ctx)}
     keyed = {c: _keys(ctx, c) for cs in regulatory.values() for c in cs}
     glossary = sorted(c for c in ctx.graph.subjects(RDF.type, MEDKG.GlossaryConcept) if isinstance(c, URIRef))
     for concept in glossary:
@@ -176,7 +182,7 @@ def map_concepts(ctx: BuildContext) -> None:
             provision = citable(ctx, ctx.graph.value(target, MEDKG.definedIn))
             if provision is not None:
                 ctx.add((concept, MEDKG.regulatoryCitation, provision), _here(ctx, concept))
-    _map_statute(ctx, regulatory, keyed)
+    _map_regulations(ctx, regulatory, keyed)
 
 
 def citable(ctx: BuildContext, provision: object) -> URIRef | None:
@@ -190,17 +196,26 @@ def citable(ctx: BuildContext, provision: object) -> URIRef | None:
     return provision
 
 
-def _map_statute(ctx: BuildContext, regulatory: dict[str, list[URIRef]],
-                 keyed: dict[URIRef, tuple[set[str], set[str]]]) -> None:
-    """The same term defined by the regulation and by the statute: exact when the texts say the same."""
-    for cfr in regulatory["42-cfr-422"]:
-        for usc in regulatory["42-usc-part-c"]:
-            shared = keyed[cfr][0] & keyed[usc][0]
-            if not shared:
-                continue
-            ratio = similarity(ctx, cfr, usc)
-            prop = SKOS.exactMatch if ratio >= SAME_TEXT else SKOS.closeMatch
-            _map(ctx, cfr, prop, usc, f"same term “{sorted(shared)[0]}”; definitions {ratio:.0%} alike")
+def _map_regulations(ctx: BuildContext, regulatory: dict[str, list[URIRef]],
+                     keyed: dict[URIRef, tuple[set[str], set[str]]]) -> None:
+    """The same term defined by two regulatory schemes (two CFR parts, a part and the statute): exact when the
+    texts say the same. The earlier scheme (CFR parts in order, then the statute) is the subject."""
+    schemes = sorted(regulatory)
+    for i, first in enumerate(schemes):
+        index: dict[str, list[URIRef]] = defaultdict(list)
+        for concept in regulatory[first]:
+            for label in keyed[concept][0]:
+                index[label].append(concept)
+        for other in schemes[i + 1:]:
+            pairs = {(a, b) for b in regulatory[other] for label in keyed[b][0] for a in index.get(label, [])}
+            for a, b in sorted(pairs):
+                _map_texts(ctx, a, b, sorted(keyed[a][0] & keyed[b][0])[0])
+
+
+def _map_texts(ctx: BuildContext, a: URIRef, b: URIRef, term: str) -> None:
+    ratio = similarity(ctx, a, b)
+    prop = SKOS.exactMatch if ratio >= SAME_TEXT else SKOS.closeMatch
+    _map(ctx, a, prop, b, f"same term “{term}”; definitions {ratio:.0%} alike")
 
 
 def similarity(ctx: BuildContext, one: URIRef, other: URIRef) -> float:
@@ -289,12 +304,17 @@ def _lower(ctx: BuildContext, source: URIRef, target: URIRef, why: str) -> None:
 
 
 def scheme_versions(ctx: BuildContext) -> None:
-    """A regulatory scheme's version is the latest Federal Register date its provisions cite (never the clock)."""
-    iri = ctx.iris.scheme("42-cfr-422")
-    if (iri, RDF.type, SKOS.ConceptScheme) not in ctx.graph:
-        return
-    dates = sorted(str(d) for _, d in ctx.graph.subject_objects(DCTERMS.date)
-                   if isinstance(d, Literal) and d.datatype == XSD.date and "/fr/" in str(_))
+    """A CFR part's version is the latest Federal Register date its provisions cite (never the clock)."""
+    for scheme in regulatory_schemes(ctx):
+        if match := re.match(r"^(\d+)-cfr-(\w+)$", scheme):
+            _scheme_version(ctx, scheme, str(ctx.iris.base) + f"cfr/{match.group(1)}/{match.group(2)}/")
+
+
+def _scheme_version(ctx: BuildContext, scheme: str, provisions: str) -> None:
+    iri = ctx.iris.scheme(scheme)
+    dates = sorted(str(d) for prop in (MEDKG.originallyPublishedIn, MEDKG.amendedBy)
+                   for p, fr in ctx.graph.subject_objects(prop) if str(p).startswith(provisions)
+                   for d in ctx.graph.objects(fr, DCTERMS.date) if isinstance(d, Literal) and d.datatype == XSD.date)
     if dates:
         loc = _here(ctx, iri)
         ctx.add((iri, OWL.versionInfo, Literal(f"as amended through the Federal Register of {dates[-1]}")), loc)

@@ -21,23 +21,9 @@ from . import citations
 from .definitions import Definition, concept_iri, emit_definition, qualify_definitions, split_term
 from .history import emit_citation, emit_history, find_citations
 from .provisions import Ref, emit, emit_text, flag_incomplete
+from .schemes import STATUTE, cfr_scheme, scheme_meta
 from .structure import Tree, unmark
 
-SCHEMES = {
-    "42-cfr-422": {
-        "title": "42 CFR Part 422 — Medicare Advantage Program",
-        "publisher": ["Office of the Federal Register", "Centers for Medicare & Medicaid Services"],
-        "source": "https://www.ecfr.gov/current/title-42/part-422",
-        "authority": "Centers for Medicare & Medicaid Services",
-    },
-    "42-usc-part-c": {
-        "title": "42 U.S.C. §§ 1395w-21–1395w-28 — Medicare Part C (Medicare Advantage) statute",
-        "publisher": ["Office of the Law Revision Counsel, U.S. House of Representatives"],
-        "source": "https://www.law.cornell.edu/uscode/text/42/chapter-7/subchapter-XVIII/part-C",
-        "authority": "United States Congress",
-        "version": "the statute as given by the input chunks (they state no release point)",
-    },
-}
 PUBLIC_DOMAIN = URIRef("https://creativecommons.org/publicdomain/mark/1.0/")
 _BASED_ON = re.compile(r"\bThis (subpart|section|part) is based on (sections? [^.;]*? of the (?:Social Security )?Act)")
 
@@ -57,19 +43,24 @@ class Section:
     incomplete_entry: bool = False  # the cut-off text is the last definition entry
 
 
-def emit_scheme(ctx: BuildContext, slug: str, location: SourceLocation) -> URIRef:
-    meta = SCHEMES[slug]
+def scheme_of(ref: Ref) -> str:
+    """A CFR part's own scheme (``42-cfr-423``), or the statute's."""
+    return cfr_scheme(ref.title, ref.part or "") if ref.code == "cfr" else STATUTE
+
+
+def emit_scheme(ctx: BuildContext, slug: str, location: SourceLocation, folder_name: str | None = None) -> URIRef:
+    meta = scheme_meta(slug, folder_name)
     scheme = ctx.iris.scheme(slug)
     triples = [
         (scheme, RDF.type, SKOS.ConceptScheme),
-        (scheme, DCTERMS.title, Literal(meta["title"], lang="en")),
+        (scheme, DCTERMS.title, Literal(meta.title, lang="en")),
         (scheme, DCTERMS.license, PUBLIC_DOMAIN),
         (scheme, DCTERMS.rights, Literal("U.S. Government work, public domain (17 U.S.C. 105)", lang="en")),
-        (scheme, DCTERMS.source, URIRef(str(meta["source"]))),
+        (scheme, DCTERMS.source, URIRef(meta.source)),
     ]
-    triples += [(scheme, DCTERMS.publisher, Literal(p)) for p in meta["publisher"]]
-    if "version" in meta:
-        triples.append((scheme, OWL.versionInfo, Literal(str(meta["version"]))))
+    triples += [(scheme, DCTERMS.publisher, Literal(p)) for p in meta.publisher]
+    if meta.version:
+        triples.append((scheme, OWL.versionInfo, Literal(meta.version)))
     ctx.add_all(triples, location)
     return scheme
 
@@ -146,18 +137,32 @@ def _definitions(section: Section, finder: TermFinder, entry_term: TermFinder) -
             out.append(_make(hit, entry.text, section.ref.child(*entry.path), SourceLocation(file, entry.line)))
             out[-1].incomplete = section.incomplete_entry and entry is tree.entries[-1]
             out += _nested(entry.parts[1:], finder, out[-1])
-    for path, para in tree.paras.items():
+    defined: list[tuple[tuple[str, ...], str]] = []
+    for path, para in sorted(tree.paras.items(), key=lambda kv: kv[1].line):
         full = " ".join(t for t in (para.text, tree.descendants_text(path)) if t)
         loc = SourceLocation(file, para.line)
-        found = finder(para.text) or _verbless(finder, para.text, full)
+        found = [hit for hit in finder(para.text) or _verbless(finder, para.text, full)
+                 if not _restates(defined, path, hit[0])]
+        defined += [(path, _singular(split_term(hit[0])[0])) for hit in found]
         for i, hit in enumerate(found):
             # several definitions in one paragraph: each runs to the next one, the last takes the sub-paragraphs
-            end = found[i + 1][1] if i + 1 < len(found) else len(full)
+            end = next((later for _, later in found[i + 1:] if later > hit[1]), len(full))
             out.append(_make(hit, full[:end], section.ref.child(*path), loc))
-            out[-1].incomplete = _cut(section, path) and i + 1 == len(found)
+            out[-1].incomplete = _cut(section, path) and end == len(full)
         out.extend(d for d in qualify_definitions(full, section.ref.child(*path), loc)
                    if full.find(d.broader_evidence or "") < len(para.text))
     return out
+
+
+def _singular(term: str) -> str:
+    return re.sub(r"s$", "", normalize_label(term))
+
+
+def _restates(defined: list[tuple[tuple[str, ...], str]], path: tuple[str, ...], term: str) -> bool:
+    """A sub-paragraph of a definition that names the same term again ("Coordinated care plans include plans
+    offered by …" under "A coordinated care plan is …") belongs to that definition: it is not a second one."""
+    key = _singular(split_term(term)[0])
+    return any(key == other and len(at) < len(path) and path[: len(at)] == at for at, other in defined)
 
 
 def _verbless(finder: TermFinder, text: str, full: str) -> list[tuple[str, int]]:
@@ -190,22 +195,29 @@ def _cut(section: Section, path: tuple[str, ...]) -> bool:
     return cut is not None and not section.incomplete_entry and cut[: len(path)] == path
 
 
-def emit_files(ctx: BuildContext, scheme: str, files: Sequence[InputFile],
+def emit_files(ctx: BuildContext, files: Sequence[InputFile],
                read: Callable[[InputFile, BuildContext], Section | None], finder: TermFinder) -> None:
-    """Every section of a group of one-section files (eCFR, U.S. Code), then the concepts of their definitions."""
-    definitions: list[Definition] = []
+    """Every section of a group of one-section files (eCFR, U.S. Code), then the concepts of their definitions,
+    each in the scheme of its own part."""
+    definitions: dict[str, list[Definition]] = {}
     for item in files:
         section = read(item, ctx)
         if section is not None:
-            definitions += emit_section(ctx, scheme, section, finder, finder)
-    emit_definitions(ctx, scheme, definitions)
+            scheme = scheme_of(section.ref)
+            definitions.setdefault(scheme, []).extend(emit_section(ctx, scheme, section, finder, finder))
+    for scheme, found in sorted(definitions.items()):
+        emit_definitions(ctx, scheme, found)
 
 
 def emit_definitions(ctx: BuildContext, scheme: str, definitions: Sequence[Definition]) -> None:
     """Concepts for every definition of a group of files, then broader links named by the text."""
-    authority = str(SCHEMES[scheme]["authority"])
+    authority = scheme_meta(scheme).authority
     minted: dict[URIRef, Ref] = {}
     for definition in definitions:
+        if not re.search(r"[^\W\d_]", definition.term):
+            ctx.diagnostics.warning("definition.empty-term", f"a definition in {definition.ref.label()} names no term "
+                                    f"({definition.text[:60]!r}); no concept is made for it", definition.location)
+            continue
         iri = concept_iri(ctx, scheme, definition)
         if minted.setdefault(iri, definition.ref) != definition.ref:
             # the same term defined in two provisions of one section: scope the later one by its provision

@@ -13,14 +13,16 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-CFR_ORDER = ("lower", "digit", "roman", "upper")
+CFR_ORDER = ("lower", "digit", "roman", "upper", "idigit", "iroman")  # (a)(1)(i)(A)(*1*)(*i*): italic levels 5, 6
 USC_ORDER = ("lower", "digit", "upper", "roman", "uroman", "dlower")
 
 _ROMANS = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv", "xvi",
-           "xvii", "xviii", "xix", "xx", "xxi", "xxii", "xxiii", "xxiv", "xxv"]
-_FIRST = {"lower": "a", "digit": "1", "roman": "i", "upper": "A", "uroman": "I", "dlower": "aa"}
+           "xvii", "xviii", "xix", "xx", "xxi", "xxii", "xxiii", "xxiv", "xxv", "xxvi", "xxvii", "xxviii", "xxix",
+           "xxx", "xxxi", "xxxii", "xxxiii", "xxxiv", "xxxv", "xxxvi", "xxxvii", "xxxviii", "xxxix", "xl"]
+_FIRST = {"lower": "a", "digit": "1", "roman": "i", "upper": "A", "uroman": "I", "dlower": "aa", "idigit": "*1*",
+          "iroman": "*i*"}
 LITERAL_STAR = "\ue02a"  # a Markdown-escaped asterisk ("\\*") while italics are read; an "*" again in the text
-DESIGNATOR = r"\((?:\d{1,3}|[a-z]{1,5}|[A-Z]{1,5})\)"
+DESIGNATOR = r"\((?:\d{1,3}|[a-z]{1,5}|[A-Z]{1,5}|\*\d{1,3}\*|\*[a-z]{1,5}\*)\)"
 
 
 @dataclass
@@ -98,6 +100,9 @@ def unmark(text: str) -> str:
 
 
 def kinds_of(designator: str) -> list[str]:
+    if designator.startswith("*"):  # an italic designator: (*1*) and (*i*) are the fifth and sixth levels
+        inner = designator.strip("*")
+        return ["idigit"] if inner.isdigit() else ["iroman"] if inner in _ROMANS else []
     kinds = []
     if designator.isdigit():
         kinds.append("digit")
@@ -115,6 +120,8 @@ def kinds_of(designator: str) -> list[str]:
 
 
 def successor(kind: str, designator: str) -> str:
+    if kind in ("idigit", "iroman"):
+        return f"*{successor(kind[1:], designator.strip('*'))}*"
     if kind == "digit":
         return str(int(designator) + 1)
     if kind in ("roman", "uroman"):
@@ -129,8 +136,11 @@ def successor(kind: str, designator: str) -> str:
 Stack = list[tuple[str, str]]
 
 
-def place(stack: Stack, designator: str, order: tuple[str, ...], floor: int = 0) -> Stack | None:
-    """The stack after ``designator``, or None when it cannot come next (then it is plain text)."""
+def place(stack: Stack, designator: str, order: tuple[str, ...], floor: int = 0,
+          after: str | None = None) -> Stack | None:
+    """The stack after ``designator``, or None when it cannot come next (then it is plain text). ``after``, the
+    designator that follows, decides between a letter and a roman numeral: (i) then (j) is a letter, (i) then (ii)
+    a numeral."""
     top = order.index(stack[-1][0]) if stack else -1
     children, siblings = [], []
     for kind in kinds_of(designator):
@@ -142,6 +152,10 @@ def place(stack: Stack, designator: str, order: tuple[str, ...], floor: int = 0)
         if designator == _FIRST[kind] and order.index(kind) > top:
             children.append((order.index(kind) - top, stack + [(kind, designator)]))
     children.sort(key=lambda c: c[0])
+    letter = [s for s in siblings if s[-1][0] == "lower"]
+    if letter and children and after is not None and after != successor("roman", designator) and (
+            after == successor("lower", designator) or after in ("1", "*1*")):
+        return letter[0]
     if children and children[0][0] == 1:
         return children[0][1]
     if siblings:
@@ -149,11 +163,19 @@ def place(stack: Stack, designator: str, order: tuple[str, ...], floor: int = 0)
     return children[0][1] if children else None
 
 
+def _path(stack: Stack) -> tuple[str, ...]:
+    """Designators as a provision path: an italic (*1*) is paragraph 1 at its level."""
+    return tuple(d.strip("*") for _, d in stack)
+
+
 def build_tree(units: list[Unit], order: tuple[str, ...], base: Stack | None = None) -> Tree:
     """Place the units of one section (``base``: designators given by a heading, e.g. a U.S. Code subsection)."""
     builder = _Builder(order, list(base or []), units[0].line if units else 0)
+    designators = [u.designator for u in units if u.designator]
+    at = 0
     for unit in units:
-        builder.add(unit)
+        at += bool(unit.designator)
+        builder.add(unit, designators[at] if at < len(designators) else None)
     return builder.tree()
 
 
@@ -162,7 +184,7 @@ class _Builder:
 
     def __init__(self, order: tuple[str, ...], stack: Stack, line: int) -> None:
         self.order, self.stack, self.floor = order, stack, len(stack)
-        root = tuple(d for _, d in stack)
+        root = _path(stack)
         self.paras: dict[tuple[str, ...], Para] = {root: Para(root, line)}
         self.current = self.paras[root]
         self.entries: list[Entry] = []
@@ -170,8 +192,12 @@ class _Builder:
         self.entry_depth = 0
         self.orphans: list[Unit] = []
 
-    def add(self, unit: Unit) -> None:
-        new = place(self.stack, unit.designator, self.order, self.floor) if unit.designator else None
+    def add(self, unit: Unit, after: str | None = None) -> None:
+        new = place(self.stack, unit.designator, self.order, self.floor, after) if unit.designator else None
+        if new is None and unit.designator and unit.designator.startswith("*"):
+            # an italic marker that cannot be level 5 or 6 here is an ordinary designator set in italics
+            unit.designator = unit.designator.strip("*")
+            new = place(self.stack, unit.designator, self.order, self.floor, after)
         if unit.entry:
             self._open_entry(unit)
         elif new is None:
@@ -186,7 +212,7 @@ class _Builder:
         # a new entry closes the previous one: its sub-paragraphs end where the entry began
         self.stack = self.stack[:self.entry_depth] if self.entry else self.stack
         self.entry_depth = len(self.stack)
-        self.entry = Entry(tuple(d for _, d in self.stack), unit.line, [unit.text])
+        self.entry = Entry(_path(self.stack), unit.line, [unit.text])
         self.entries.append(self.entry)
 
     def _designated(self, unit: Unit, new: Stack) -> None:
@@ -196,7 +222,7 @@ class _Builder:
         if self.entry is not None:
             self.entry.parts.append(f"({unit.designator}) {unit.text}".strip())
             return
-        path = tuple(d for _, d in new)
+        path = _path(new)
         self.current = self.paras.setdefault(path, Para(path, unit.line, unit.heading))
         self.current.parts.append(unit.text)
 
@@ -204,7 +230,7 @@ class _Builder:
         return Tree(self.paras, self.entries, self.current.path, self.entry is not None, self.orphans)
 
 
-_MIDLINE = re.compile(r"(?:(?<=\.)|(?<=\.\*)|(?<=:\*)|(?<=—)|(?<= -))\s*(?=\((?:1|i|A|a)\)\s*[A-Z*(])")
+_MIDLINE = re.compile(r"(?:(?<=\.)|(?<=\*)|(?<=:)|(?<=—)|(?<= -))\s*(?=\((?:1|i|A|a|\*1\*|\*i\*)\)\s*[A-Z*(])")
 _LEADING = re.compile(rf"^\s*({DESIGNATOR})\s*")
 
 

@@ -15,13 +15,12 @@ from dataclasses import dataclass, field
 from ..context import BuildContext
 from ..diagnostics import SourceLocation
 from ..regulatory.definitions import Definition
-from ..regulatory.document import Section, emit_definitions, emit_editorial, emit_scheme, emit_section
+from ..regulatory.document import Section, emit_definitions, emit_editorial, emit_scheme, emit_section, scheme_of
 from ..regulatory.provisions import Ref, cfr_section, emit_text
 from ..regulatory.structure import CFR_ORDER, DESIGNATOR, Unit, build_tree, split_designators
 from .registry import InputFile, SourceFormat, register
 
 TITLE = "42"
-SCHEME = "42-cfr-422"
 _SUBPART = re.compile(r"^Subpart\s+([A-Z]{1,2})\s*[—–-]\s*(.*)$")
 _SECTION = re.compile(r"^§\s*(\d{1,3}\.\d{1,4})\s+(.*)$")
 _EDITORIAL = re.compile(r"^EDITORIAL NOTE:\s*", re.IGNORECASE)
@@ -124,12 +123,14 @@ class _State:
 
 def parse(files: Sequence[InputFile], ctx: BuildContext) -> None:
     vocab = Vocabulary.from_texts([f.text for f in files])
-    definitions: list[Definition] = []
+    definitions: dict[str, list[Definition]] = {}
     for item in files:
-        emit_scheme(ctx, SCHEME, SourceLocation(item.display, 1))
         for section in read_sections(item, vocab, ctx):
-            definitions += emit_section(ctx, SCHEME, section, find_term, entry_term)
-    emit_definitions(ctx, SCHEME, definitions)
+            scheme = scheme_of(section.ref)
+            emit_scheme(ctx, scheme, SourceLocation(item.display, 1))
+            definitions.setdefault(scheme, []).extend(emit_section(ctx, scheme, section, find_term, entry_term))
+    for scheme, found in sorted(definitions.items()):
+        emit_definitions(ctx, scheme, found)
 
 
 def read_sections(item: InputFile, vocab: Vocabulary, ctx: BuildContext) -> list[Section]:

@@ -1,7 +1,8 @@
 """eCFR sections rendered as Markdown (one file per section, e.g. ``…/subpart-H-…/section-422.354.md``).
 
 ``##### § 422.2 Definitions. #####`` heads the file; paragraphs are separated by blank lines (or start a line with
-their designator: (a) (1) (i) (A), several may start one line, italic markers ``(*1*)`` read as ``(1)``); an italic run
+their designator: (a) (1) (i) (A), several may start one line; italic ``(*1*)`` and ``(*i*)`` are levels 5 and 6); an
+italic run
 right after a designator is the paragraph's heading unless it is the defined term. ``ecfr_terms`` finds the terms.
 Markdown escapes (``\\*``) are literal characters and ``<br/>`` in table cells a space. A bracketed source note ends
 the file; "Link to an amendment published at …" lines are kept as editorial notes, not text. The subpart comes
@@ -17,12 +18,14 @@ from ..context import BuildContext
 from ..diagnostics import SourceLocation
 from ..regulatory.document import Section, emit_files, emit_scheme
 from ..regulatory.provisions import Ref, cfr_section, emit
+from ..regulatory.schemes import cfr_scheme, folder_part_name
 from ..regulatory.structure import CFR_ORDER, LITERAL_STAR, Unit, build_tree, split_designators
 from .ecfr_terms import direct_term, find_terms, restated_term
 from .registry import InputFile, SourceFormat, register
 
-SCHEME = "42-cfr-422"
-_HEADING = re.compile(r"^#{1,6}\s*§\s*(\d+)\.(\d+)\s+(.*?)\s*#*\s*$")
+_HEADING = re.compile(r"^#{1,6}\s*§\s*(\d+)\.(\d+[a-z]?)\.?(?:\s+(.*?))?\s*#*\s*$")
+_FILE_SECTION = re.compile(r"section-(\d+\.\d+[a-z]?)\.md$")
+_TITLE = re.compile(r"(?:^|/)title-(\d+)\b|(?:^|[/-])(\d+)-?cfr\b", re.IGNORECASE)
 _ITALIC_HEAD = re.compile(r"^\*(?!\()([^*]+)\*\s*(?:-|—)?\s*")
 _MARKER = re.compile(r"\(\*(\w{1,5})\*\)|\*\((\w{1,5})\)\*|\*\((\w{1,5})\*\)|\(\*(\w{1,5})\)\*")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
@@ -36,26 +39,61 @@ def detect(item: InputFile) -> bool:
 
 
 def parse(files: Sequence[InputFile], ctx: BuildContext) -> None:
-    emit_files(ctx, SCHEME, files, read_section, find_terms)
+    emit_files(ctx, files, read_section, find_terms)
 
 
 def read_section(item: InputFile, ctx: BuildContext) -> Section | None:
-    lines = item.lines()
-    start = next(i for i, line in enumerate(lines) if line.strip())
-    head = _HEADING.match(lines[start])
-    if head is None:
-        ctx.diagnostics.error("ecfr.heading", "no '##### § part.section Heading #####' line", SourceLocation(
-            item.display, start + 1))
-        return None
+    lines = item.lines() or [""]
+    start = next((i for i, line in enumerate(lines) if line.strip()), 0)
     location = SourceLocation(item.display, start + 1)
-    emit_scheme(ctx, SCHEME, location)
+    number, heading = _section_heading(item, lines[start] if lines else "", ctx, location)
+    if number is None:
+        return None
+    title, part = _title_of(item), number.split(".")[0]
+    emit_scheme(ctx, cfr_scheme(title, part), location, _part_folder(item, part, ctx, location))
     subpart = _SUBPART.search(item.path.as_posix())
-    ref = cfr_section("42", f"{head.group(1)}.{head.group(2)}", subpart.group(1) if subpart else None)
+    ref = cfr_section(title, number, subpart.group(1) if subpart else None)
     if subpart:
-        emit(ctx, Ref("cfr", "42", ref.part, subpart.group(1)), location)
-    units, notes, editorial = _read_body(item, lines, start + 1)
-    tree = build_tree(units, CFR_ORDER)
-    return Section(ref, head.group(3).rstrip(". "), tree, location, notes, editorial)
+        emit(ctx, Ref("cfr", title, ref.part, subpart.group(1)), location)
+    units, notes, editorial = _read_body(item, lines, start + 1 if _HEADING.match(lines[start]) else start)
+    if heading == "xxx" and not units:
+        heading = "[Reserved]"  # an eCFR placeholder: the heading "xxx" and a "Link to an amendment" line
+    return Section(ref, heading, build_tree(units, CFR_ORDER), location, notes, editorial)
+
+
+def _section_heading(item: InputFile, line: str, ctx: BuildContext,
+                     location: SourceLocation) -> tuple[str | None, str | None]:
+    """The section number and heading; from the file name (``section-422.9.md``) when the heading is unreadable."""
+    if head := _HEADING.match(line):
+        return f"{head.group(1)}.{head.group(2)}", head.group(3).rstrip(". ") or None
+    named = _FILE_SECTION.search(item.path.name)
+    kept = f"; read as § {named.group(1)} (from the file name), its text kept" if named else "; the file is skipped"
+    ctx.diagnostics.error("ecfr.heading", f"no '##### § part.section Heading #####' line (found {line[:60]!r})"
+                          + kept, location)
+    return (named.group(1), None) if named else (None, None)
+
+
+def _title_of(item: InputFile) -> str:
+    """The CFR title from the path (``title-45-…``, ``ecfr-md-45cfr-…``); 42 when the path does not say."""
+    match = _TITLE.search(item.path.as_posix())
+    return match.group(1) or match.group(2) if match else "42"
+
+
+def _part_folder(item: InputFile, part: str, ctx: BuildContext, location: SourceLocation) -> str | None:
+    """The part's name from its folder (``part-405-Federal-Health-…``); a folder without a number is reported."""
+    for folder in item.path.parent.parts:
+        if not folder.lower().startswith("part-"):
+            continue
+        number = re.match(r"part-(\d+[A-Z]?)\b", folder, re.IGNORECASE)
+        if number is None:
+            ctx.diagnostics.warning("ecfr.part-folder", f"folder {folder!r} has no part number; the part is "
+                                    f"taken from the section heading (part {part})", location)
+        elif number.group(1) != part:
+            ctx.diagnostics.warning("ecfr.part-folder", f"folder {folder!r} is part {number.group(1)} but the "
+                                    f"section heading says part {part}; the heading wins", location)
+        else:
+            return folder_part_name(folder) or None
+    return None
 
 
 Notes = list[tuple[str, SourceLocation]]
@@ -65,14 +103,15 @@ def _read_body(item: InputFile, lines: list[str], start: int) -> tuple[list[Unit
     units: list[Unit] = []
     notes: Notes = []
     editorial: Notes = []
-    for number, block in _blocks(lines, start):
+    blocks = _blocks(lines, start)
+    for index, (number, block) in enumerate(blocks):
         loc = SourceLocation(item.display, number)
         if block.startswith("[") and block.endswith("]") and " FR " in block:
             notes.append((block.strip("[] "), loc))
         elif block.startswith("Link to "):
             editorial.extend((f"Link to {part.strip()}", loc) for part in block.split("Link to ") if part.strip())
         else:
-            units.extend(_units(number, block))
+            units.extend(_units(number, block, blocks[index + 1][1] if index + 1 < len(blocks) else ""))
     return units, notes, editorial
 
 
@@ -93,24 +132,32 @@ def _blocks(lines: list[str], start: int) -> list[tuple[int, str]]:
     return [(first, " ".join(parts)) for first, _, parts in blocks]
 
 
-def _units(number: int, block: str) -> list[Unit]:
+def _units(number: int, block: str, following: str = "") -> list[Unit]:
+    """The designated pieces of a block; ``following`` (the next block) tells a verb-less term (``*X* -`` then
+    ``(1) Means …``) from a heading."""
     units = []
     for designator, piece in split_designators(clean_markup(block)):
         heading = None
-        defines = bool(find_terms(piece))
+        defines = bool(find_terms(piece) or (designator is None and find_terms(f"{piece} {following[:60]}")))
         if designator and (m := _ITALIC_HEAD.match(piece)) and not direct_term(piece):
             # a restated heading ("*A coordinated care plan.* A coordinated care plan is …") stays in the text
-            heading, piece = m.group(1).strip().rstrip("."), piece if restated_term(piece) else piece[m.end():]
+            heading = m.group(1).strip().rstrip(".")
+            piece = piece if restated_term(piece) or _definition_heading(heading, piece) else piece[m.end():]
         units.append(Unit(designator, piece, number, designator is None and defines, heading))
     return units
 
 
+def _definition_heading(heading: str, piece: str) -> bool:
+    """``*Definition.* A PDP enrollee is disruptive if …``: the heading says the sentence defines."""
+    return heading.lower() in ("definition", "definitions") and bool(find_terms(piece))
+
+
 def clean_markup(text: str) -> str:
-    """Markdown escapes (``\\*`` is a literal asterisk) and italic paragraph markers (``(*1*)``, ``*(i)*``)."""
+    """Markdown escapes (``\\*`` is a literal asterisk); italic markers (``*(1)*``, ``*(2*)``) as ``(*1*)``."""
     text = text.replace("\\*", LITERAL_STAR)
     text = _ESCAPE.sub(r"\1", text)
     text = re.sub(r"<br\s*/?>", " ", text)
-    return _MARKER.sub(lambda m: f"({next(g for g in m.groups() if g)})", text)
+    return _MARKER.sub(lambda m: f"(*{next(g for g in m.groups() if g)}*)", text)
 
 
 FORMAT = register(SourceFormat("ecfr-markdown", "eCFR section rendered as Markdown ('##### § 422.2 Definitions. "

@@ -51,17 +51,30 @@ _UNQUOTED = re.compile(r"^(?P<lead>(?:(?:In|For (?:the )?purposes? of|As used in
 _QUOTED = re.compile(r"^(?P<lead>(?:(?:In|For (?:the )?purposes? of|As used in) [^,*]{1,60},\s*)?(?:the|The) "
                      r"terms?\s+)?(?P<group>“[^”*]{1,90}”(?:\s*,?\s*(?:and|or)?\s*“[^”*]{1,90}”){0,4})[^.;*“]{0,60}?"
                      r"\s+(?:means?|refers? to|includes?)\b")
-_PLAIN = re.compile(r"^(?P<article>An?\s+|The\s+)?(?P<term>(?!(?:An?|The)\s)[\w][\w()/-]*(?:\s+[\w()/-]+){0,7}?)"
-                    r"\s+(?P<verb>means|is defined as)\b")
+_PLAIN = re.compile(r"^(?P<lead>(?:In|For (?:the )?purposes? of|As used in) [^,*]{1,60},\s*)?"
+                    r"(?P<article>[Aa]n?\s+|[Tt]he\s+)?(?P<term>(?!(?:An?|The)\s)[\w][\w()/-]*(?:\s+[\w()/-]+){0,7}?)"
+                    r"(?:,?\s+(?P<verb>means|is defined as)\b|,?\s+defined as\b)")
 _DEFINED_AS = re.compile(r"(?:^|(?<=\.\s))(?P<article>An?\s+|The\s+)?"
                          r"(?P<term>(?!(?:An?|The)\s)\w[\w-]*(?:\s+[\w-]+){0,5}?)\s+(?:is|are) defined as\b")
 _VERB_INSIDE_RUN = re.compile(r"^[“\"]?\*(?!\()([^*]+?)\s+(?:means|mean|is|are|refers to)\*")
 _VERBLESS = re.compile(r"^\*(?!\()([^*.]+)\*\s*[-—–:]?\s*\((?:1|a|i)\)\s*(?:Means|Is|Are|Refers to|Includes)\b")
 _GENUS = re.compile(r"^(?:An?|The)\s+(?P<term>(?:[\w()/-]+\s+){0,6}(?P<head>[\w-]+))\s+is an?\s+"
                     r"(?:[\w-]+\s+){0,2}?(?P<genus>[\w-]+)\s*(?:that|which|who|in|under|offered|—|-)")
+_GENUS_PLURAL = re.compile(r"^(?P<term>[A-Z][\w-]*(?:\s+[\w-]+){0,5}?\s+(?P<head>[\w-]+s))\s+include\s+"
+                           r"(?:[\w-]+\s+){0,2}?(?P<genus>[\w-]+s)\b")
+_FOR_PURPOSES = re.compile(r"(?:^|(?<=\.\s))For (?:the )?purposes? of this (?:sub)?(?:part|section|paragraph)"
+                           r"[^,]{0,40},\s+(?:an?|the)\s+(?P<term>[\w-]+(?:\s+[\w-]+){0,6}?)\s+"
+                           r"(?:means|is one that|is one which|is the|is an?|equals)\b")
 _CONDITIONAL = re.compile(r"(?:^|(?<=\.\s))For (?:the )?purposes? of this (?:sub)?(?:part|section|paragraph)[^,]{0,40},"
                           r"\s+(?:[\w-]+\s+){1,4}?(?:is|are)\s+(?P<term>[a-z][\w-]+)\s+if\b")
 _ADJECTIVE = re.compile(r"^(?:An?|The)\s+(?:[\w-]+\s+){1,4}?(?:is|are)\s+(?P<term>[a-z][\w-]+)\s+if\b")
+_QUOTED_SENTENCE = re.compile(r"(?:^|(?<=\.\s))(?:An?\s+|The\s+)?“(?P<term>[^”]{1,80})”"
+                              r"(?:,?\s+as used in [^,.]{1,60}?,?)?\s+(?:means|is defined as)\b")
+_REFERRED = re.compile(r"\b(?:are|is) referred to as “(?P<term>[^”]{1,80})”")
+_NOT_BEFORE_MEANS = {"any", "by", "other", "all", "such", "same", "no", "these", "those", "electronic", "of", "what",
+                     "which", "this", "that", "it", "appropriate", "reasonable"}
+_NOT_FIRST = {"If", "When", "Where", "Provide", "Whether", "Unless", "Each", "Every", "Any", "No", "This", "These",
+              "It", "CMS", "Such"}
 _NOT_TERMS = {"see", "bona fide", "et seq", "i.e", "e.g", "ad hoc", "de minimis", "per se", "pro rata", "general",
               "definition", "definitions", "note", "reserved", "basic rule", "exception", "exceptions"}
 _LOWER_START = re.compile(r"^[a-z]")
@@ -71,11 +84,14 @@ Hit = tuple[str, int]
 
 def find_terms(text: str) -> list[Hit]:
     """The term(s) a paragraph defines (see the module docstring)."""
+    found: list[Hit] = []
     for finder in (_verb_inside, direct_term, restated_term, _after_heading, _quoted, _unquoted, _plain, _genus,
                    _verbless, _conditional):
         if found := finder(text):
-            return found
-    return _defined_as(text)
+            break
+    # sentences that define further terms later in the paragraph ("… The hold time is defined as …")
+    later = [hit for hit in _defined_as(text) if not found or hit[1] > found[-1][1]]
+    return found + [hit for hit in later if hit[0] not in {name for name, _ in found}]
 
 
 def _verb_inside(text: str) -> list[Hit]:
@@ -104,7 +120,10 @@ def _names(runs: list[str], alias: str | None, orab: str | None) -> list[str]:
         if i == 0:
             run = _HEADING_PREFIX.sub("", run)
         pieces = re.split(r",\s*(?:(?:and|or)\s+)?|\s+and/or\s+", run) if len(runs) > 1 else [run]
-        names += [p for p in (clean_term(p) for p in pieces) if p]
+        cleaned = [clean_term(p) for p in pieces]
+        if not any(cleaned) and run.strip(" “”\"*"):
+            return [""]  # italics or quotes around nothing but punctuation: an empty term, reported by the build
+        names += [p for p in cleaned if p]
     if not names or not all(map(_looks_like_term, names)):
         return []
     if alias:
@@ -131,9 +150,12 @@ def restated_term(text: str) -> list[Hit]:
     head = _HEADING.match(text)
     if not head or not head.group(1).rstrip().endswith((".", "—", ":")):
         return []
-    heading = _HEADING_PREFIX.sub("", head.group(1).strip().rstrip(".—:"))
-    heading = re.sub(r"^(?:An?|The)\s+", "", heading)
+    raw = head.group(1).strip().rstrip(".—:")
+    heading = re.sub(r"^(?:An?|The)\s+", "", _HEADING_PREFIX.sub("", raw))
     rest = text[head.end():]
+    if re.match(r"^Definition of\s", raw) and heading and _looks_like_term(heading):
+        # "*Definition of disruptive behavior.* An enrollee is …": the sentence's own term if it names one
+        return _after_heading(text) or [(clean_term(heading), head.end())]
     match = _RESTATE.match(rest)
     if not match or not heading:
         return []
@@ -178,17 +200,22 @@ def _unquoted(text: str) -> list[Hit]:
 
 def _plain(text: str) -> list[Hit]:
     match = _PLAIN.match(text)
-    return [(clean_term(match.group("term")), 0)] if match and _capitalized(match) else []
+    words = match.group("term").split() if match else []
+    if not match or not _capitalized(match) or text[match.end():].startswith(" of") or \
+            words[-1].lower() in _NOT_BEFORE_MEANS or words[0] in _NOT_FIRST:
+        return []  # "by means of", "through any means", "If CMS …"
+    return [(clean_term(match.group("term")), 0)]
 
 
 def _capitalized(match: re.Match[str]) -> bool:
     """A plain-text term starts the sentence: with an article ("An X means"), or capitalized ("X means")."""
-    return bool(match.group("article")) or not _LOWER_START.match(match.group("term"))
+    lead = "lead" in match.re.groupindex and match.group("lead")
+    return bool(match.group("article") or lead) or not _LOWER_START.match(match.group("term"))
 
 
 def _genus(text: str) -> list[Hit]:
-    """``A PPO plan is a plan that—``: the sentence names the genus the term's own head noun names."""
-    match = _GENUS.match(text)
+    """``A PPO plan is a plan that—``, ``Group health plans include plans …``: the genus is the term's head noun."""
+    match = _GENUS.match(text) or _GENUS_PLURAL.match(text)
     if not match or match.group("head").lower() != match.group("genus").lower():
         return []
     return [(clean_term(match.group("term")), 0)]
@@ -212,4 +239,14 @@ def _verbless(text: str) -> list[Hit]:
 
 
 def _defined_as(text: str) -> list[Hit]:
-    return [(clean_term(m.group("term")), m.start()) for m in _DEFINED_AS.finditer(text) if _capitalized(m)]
+    """Sentences anywhere in the paragraph: ``The X is defined as``, ``A “X” as used in this paragraph means``,
+    ``… referred to as “X”``."""
+    found = [(clean_term(m.group("term")), m.start()) for m in _DEFINED_AS.finditer(text) if _capitalized(m)]
+    found += [(clean_term(m.group("term")), m.start()) for m in _QUOTED_SENTENCE.finditer(text)]
+    found += [(clean_term(m.group("term")), m.start()) for m in _FOR_PURPOSES.finditer(text)]
+    found += [(clean_term(m.group("term")), _sentence_start(text, m.start())) for m in _REFERRED.finditer(text)]
+    return sorted(found, key=lambda hit: hit[1])
+
+
+def _sentence_start(text: str, at: int) -> int:
+    return text.rfind(". ", 0, at) + 2 if ". " in text[:at] else 0

@@ -17,14 +17,15 @@ from ..diagnostics import SourceLocation
 from ..regulatory.citations import normalize
 from ..regulatory.document import Section, emit_files, emit_scheme
 from ..regulatory.provisions import Ref, emit_text
+from ..regulatory.schemes import STATUTE
 from ..regulatory.structure import USC_ORDER, Unit, build_tree, split_designators
 from .registry import InputFile, SourceFormat, register
 
-SCHEME = "42-usc-part-c"
 _TITLE = re.compile(r"^#\s*Title\s+(\d+)\s*[—–-]", re.M)
 _SECTION = re.compile(r"^####\s*§\s*([\w-]+)\.\s*(.*)$", re.M)
 _SUBSECTION = re.compile(r"^#####\s*\((\w+)\)\s*(.*)$", re.M)
-_TERM = re.compile(r"\bthe term “([^”]{1,120})”[^.“”]{0,60}?\s+means\b", re.IGNORECASE)
+_TERM = re.compile(r"\bthe terms? (?P<names>“[^”]{1,120}”(?:,?\s*(?:and |or )?“[^”]{1,120}”){0,5})[^.“”]{0,60}?\s+"
+                   r"(?:means|mean|includes|include|has the meaning|have the meaning|refers to)\b", re.IGNORECASE)
 _LEAD_IN = re.compile(r"^(?:In the case of|With respect to|For purposes of|Subject to|Except as)\b")
 _FUNCTION_WORDS = {"a", "an", "and", "as", "be", "by", "for", "from", "if", "in", "is", "of", "on", "or", "such",
                    "than", "that", "the", "to", "under", "which", "who", "with", "whom", "whose", "are"}
@@ -36,7 +37,7 @@ def detect(item: InputFile) -> bool:
 
 
 def parse(files: Sequence[InputFile], ctx: BuildContext) -> None:
-    emit_files(ctx, SCHEME, files, read_chunk, find_terms)
+    emit_files(ctx, files, read_chunk, find_terms)
 
 
 def read_chunk(item: InputFile, ctx: BuildContext) -> Section | None:
@@ -47,7 +48,7 @@ def read_chunk(item: InputFile, ctx: BuildContext) -> Section | None:
             item.display, 1))
         return None
     line_of = text[: section.start()].count("\n") + 1
-    emit_scheme(ctx, SCHEME, SourceLocation(item.display, line_of))
+    emit_scheme(ctx, STATUTE, SourceLocation(item.display, line_of))
     ref = Ref("usc", title.group(1), section=section.group(1))
     emit_text(ctx, ref, "", SourceLocation(item.display, line_of), section.group(2).strip())
     body_start = (subsection or section).end()
@@ -85,11 +86,15 @@ def _is_heading(text: str, following: str) -> bool:
 
 
 def find_terms(text: str) -> list[tuple[str, int]]:
-    """``the term “X” means`` (several per paragraph possible): the definition starts with its sentence."""
+    """``the term “X” means`` (several per paragraph possible): the definition starts with its sentence.
+    ``the terms “A”, “B”, and “C” mean`` defines three terms with one text: three hits at the same place."""
     found = []
     for m in _TERM.finditer(text):
+        if re.search(r"\bnot\b", text[m.end("names"):m.end()]):
+            continue  # "the term “X” does not include …" narrows a definition given elsewhere
         start = max(text.rfind(". ", 0, m.start()) + 2, 0) if ". " in text[: m.start()] else 0
-        found.append((m.group(1)[0].upper() + m.group(1)[1:], start))
+        for name in re.findall(r"“([^”]+)”", m.group("names")):
+            found.append((name[0].upper() + name[1:], start))
     return found
 
 
