@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from medkg.namespaces import MEDKG
 from medkg.pipeline.build import assemble
 from medkg.pipeline.context import BuildContext
-from medkg.namespaces import MEDKG
 from medkg.pipeline.iris import IRIs
 from rdflib import DCTERMS, RDF, SKOS, Literal, URIRef
 
