@@ -136,6 +136,8 @@ between a PDP sponsor and a first tier entity.
 
 *Appellant* means the beneficiary, assignee or other person or entity that has filed an appeal.
 
+*Reconsideration* means a review by which a clean claim, as defined in § 405.902 of this chapter, is looked at again.
+
 [70 FR 4525, Jan. 28, 2005]"""
 
 PART_422 = """##### § 422.500 Scope and definitions. #####
@@ -213,6 +215,15 @@ def test_the_same_term_in_two_parts_is_two_concepts_mapped_by_their_texts(ctx: B
     assert (d422, SKOS.closeMatch, d423) in g and (d422, SKOS.exactMatch, d423) not in g
     evidence = [str(e) for e in g.objects(d422, MEDKG.mappingEvidence)]
     assert any("same term" in e and str(d423) in e for e in evidence)
+
+
+def test_a_definition_mentions_another_parts_term_only_where_it_cites_its_section(ctx: BuildContext) -> None:
+    g = ctx.graph
+    reconsideration = concept("42-cfr-423", "423.501", "Reconsideration")
+    assert (reconsideration, MEDKG.mentions, concept("42-cfr-405", "405.902", "Clean claim")) in g
+    # the part 422 definition cites no part 423 section: no mention across the parts
+    assert not [o for o in g.objects(concept("42-cfr-422", "422.500", "Downstream entity"), MEDKG.mentions)
+                if "/42-cfr-423/" in str(o)]
 
 
 def test_a_placeholder_section_is_reserved(ctx: BuildContext) -> None:

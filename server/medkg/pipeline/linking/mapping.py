@@ -2,7 +2,8 @@
 
 - A provision read from two formats (§ 422.354: printed text cut off, eCFR complete) keeps the complete text.
 - ``medkg:mentions``: a definition uses another defined term of the same scheme (whole word, case-insensitive
-  except for short acronyms, the longest term first, an -s/-es plural allowed, never itself).
+  except for short acronyms, the longest term first, an -s/-es plural allowed, never itself), or of another scheme
+  (CFR part, statute) when it also cites the section that defines that term.
 - Mappings (the policy is in the README, "Mapping policy"): a glossary concept and a regulatory concept are mapped
   when a full label or alias agrees after normalization, or only after dropping an acronym, hyphens/spaces
   inside words ("co-insurance"/"coinsurance") or a plural -s; the link is ``skos:exactMatch`` only when the labels
@@ -47,6 +48,7 @@ def link_regulatory(ctx: BuildContext) -> None:
     merge_texts(ctx)
     prefer_subparts(ctx)
     link_mentions(ctx)
+    link_cited_mentions(ctx)
     map_concepts(ctx)
     honest_closure(ctx)
     scheme_versions(ctx)
@@ -115,6 +117,40 @@ def link_mentions(ctx: BuildContext) -> None:
             for target in sorted(mentioned(ctx, concept, pattern, by_label) - above):
                 if concept not in set(ctx.graph.transitive_objects(target, SKOS.broader)):
                     ctx.add((concept, MEDKG.mentions, target), _here(ctx, concept))
+
+
+def link_cited_mentions(ctx: BuildContext) -> None:
+    """Across schemes a definition mentions another part's (or the statute's) term only where it cites the section
+    that defines it ("(see § 423.34 of this chapter for definition of a low-income subsidy eligible individual)")."""
+    defined_at: dict[str, list[URIRef]] = defaultdict(list)
+    for target in ctx.graph.subjects(RDF.type, MEDKG.RegulatoryConcept):
+        defined_at[_section_iri(ctx.graph.value(target, MEDKG.definedIn))].append(target)  # type: ignore[arg-type]
+    for concept in sorted(c for c in ctx.graph.subjects(RDF.type, MEDKG.RegulatoryConcept) if isinstance(c, URIRef)):
+        schemes = set(ctx.graph.objects(concept, SKOS.inScheme))
+        targets = {t for cited in ctx.graph.objects(concept, MEDKG.cites)
+                   for t in defined_at.get(_section_iri(cited), [])
+                   if not schemes & set(ctx.graph.objects(t, SKOS.inScheme))}
+        text = " ".join(str(d) for d in ctx.graph.objects(concept, SKOS.definition))
+        for target in sorted(t for t in targets if isinstance(t, URIRef) and _uses(text, _labels(ctx, t))):
+            ctx.add((concept, MEDKG.mentions, target), _here(ctx, concept))
+
+
+def _uses(text: str, labels: list[str]) -> bool:
+    """A whole-word use of a label, a hyphen and a space counting alike ("subsidy-eligible", "subsidy eligible")."""
+    for label in labels:
+        body = r"[-\s]".join(re.escape(word) for word in re.split(r"[-\s]+", label))
+        if re.search(rf"(?<![\w-]){body}(?:s|es)?(?![\w-])", text, 0 if len(label) <= 3 else re.IGNORECASE):
+            return True
+    return False
+
+
+def _section_iri(provision: object) -> str:
+    """``…/cfr/42/423/423.34/b/2`` → ``…/cfr/42/423/423.34``; ``…/usc/42/1395w-25/d`` → ``…/usc/42/1395w-25``."""
+    parts = str(provision).split("/")
+    for code, depth in (("cfr", 4), ("usc", 3)):
+        if code in parts:
+            return "/".join(parts[: parts.index(code) + depth])
+    return str(provision)
 
 
 def _mention_pattern(labels: list[str]) -> re.Pattern[str]:
