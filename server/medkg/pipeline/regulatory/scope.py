@@ -43,7 +43,9 @@ SCOPE = re.compile(
 _VERB = re.compile(r"\b(?:means?|is|are|refers? to|stands? for|has the (?:meaning|definition)|includes?|"
                    r"occurs? when)\b")
 _INTRODUCES = re.compile(r"(?:[:\-—–]\s*$|following (?:definitions?|terms?))")
-LEVELS_CFR = ("title", "part", "subpart", "section", "paragraph")
+# "… this subsection and subsection (m)", "… and section 1395w–24 of this title": a second provision in scope
+ALSO = re.compile(r"\s*and (subsection|paragraph|section|subpart) (\([A-Za-z0-9]{1,4}\)|[0-9][\w.–-]*|[A-Z])"
+                  r"(?: of this (?:title|chapter|part))?")
 DEFAULT_EVIDENCE = "no scope stated: the section that holds the definition"
 HERE = SourceLocation("(scope)")
 
@@ -57,6 +59,11 @@ USC_PARTS = {
 class Scope:
     provision: URIRef
     evidence: str
+    also: tuple[URIRef, ...] = ()  # "In this subsection and subsection (m)": the other provisions named
+
+    @property
+    def provisions(self) -> tuple[URIRef, ...]:
+        return (self.provision, *self.also)
 
 
 class Hierarchy:
@@ -94,6 +101,20 @@ class Hierarchy:
             return here if self.level.get(here) == "paragraph" else None
         return self.at_level(here, unit)
 
+    def named(self, here: Node, unit: str, designator: str) -> URIRef | None:
+        """A provision named beside "this X": "subsection (m)" and "paragraph (c)" of the same section, "section
+        1395w–24 of this title" of the same title, "subpart B" of the same part; None when the build lacks it."""
+        designator = designator.strip("()").replace("–", "-")
+        base: Node | None
+        if unit in ("subsection", "paragraph"):
+            base = self.section(here)
+        elif unit == "subpart":
+            base, designator = self.at_level(here, "part"), f"subpart-{designator}"
+        else:
+            base = self.at_level(here, "part") if self._is_cfr(here) else self.at_level(here, "title")
+        target = URIRef(f"{base}/{designator}")
+        return target if base is not None and target in self.level else None
+
     def _is_cfr(self, provision: Node) -> bool:
         return "/cfr/" in str(provision)
 
@@ -109,7 +130,7 @@ def scope_step(ctx: BuildContext) -> None:
         if found is not None:
             scopes[concept] = found
             loc = where.get(concept, HERE)
-            ctx.add((concept, MEDKG.scope, found.provision), loc)
+            ctx.add_all([(concept, MEDKG.scope, provision) for provision in found.provisions], loc)
             ctx.add((concept, MEDKG.scopeEvidence, Literal(found.evidence, lang="en")), loc)
     for concept, provision in applies_in(ctx, tree, scopes):
         ctx.add((concept, MEDKG.appliesIn, provision), where.get(concept, HERE))
@@ -155,7 +176,10 @@ def _stated(tree: Hierarchy, here: Node, text: str, home: Node) -> Scope | None:
     if not isinstance(target, URIRef):
         return None
     label = tree.ctx.graph.value(here, MEDKG.citationLabel)
-    return Scope(target, f"“{match.group(0).strip()}” ({label})")
+    more = ALSO.match(text, match.end())
+    also = tree.named(here, more.group(1), more.group(2)) if more else None
+    words = text[match.start():more.end() if more and also else match.end()].strip()
+    return Scope(target, f"“{words}” ({label})", (also,) if also is not None and also != target else ())
 
 
 # ---------------------------------------------------------------- U.S. Code parts
@@ -230,11 +254,11 @@ def scope_index(pairs: Iterable[tuple[Node, Node]]) -> dict[Node, list[URIRef]]:
 def applies_in(ctx: BuildContext, tree: Hierarchy, scopes: dict[URIRef, Scope]) -> list[tuple[URIRef, Node]]:
     """``medkg:appliesIn``: a concept → every section we hold under its scope where it wins, or its scope when
     that is narrower than a section."""
-    index = scope_index((c, s.provision) for c, s in scopes.items())
+    index = scope_index((c, p) for c, s in scopes.items() for p in s.provisions)
     keys = {c: term_key(str(v) for v in ctx.graph.objects(c, SKOS.prefLabel)) for c in scopes}
     held = {s for s in tree.level if tree.level[s] == "section" and (s, DCTERMS.title, None) in ctx.graph}
     out = [(concept, section) for section in sorted(held, key=str)
            for concept, _ in applicable(tree.chain(section), lambda p: index.get(p, []), keys.__getitem__)]
-    out += [(c, s.provision) for c, s in sorted(scopes.items())
-            if tree.level.get(s.provision) not in ("title", "part", "subpart", "section")]
+    out += [(c, p) for c, s in sorted(scopes.items()) for p in s.provisions
+            if tree.level.get(p) not in ("title", "part", "subpart", "section")]
     return out
