@@ -5,7 +5,7 @@ fixed seed), then run the two output steps of ``medkg build`` as the build runs 
 reasoner, writes inferred.ttl) and ``validate_step`` (SPARQL engine, writes validation.ttl/.txt, diagnostics) —
 several times, and report medians. At the peer size the same process also times the reference engines, pySHACL
 (validation) and owlrl (inference), checks they give the same results as the fast ones, and the ratios are
-computed from those same-run medians.
+computed from those same-run medians. The bench exits 1 when a fast engine's results differ from its reference's.
 
     .venv/bin/python bench/gate.py --sizes 1000 10000 100000 --runs 3 --peer-runs 3
 """
@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import generate  # noqa: E402
+from medkg.pipeline import layout  # noqa: E402
 from medkg.pipeline.inference import (  # noqa: E402
     infer_fast,
     infer_owlrl,
@@ -68,7 +69,7 @@ def one_size(concepts: int, runs: int, peer: bool, peer_runs: int) -> dict[str, 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         # the build writes graph.ttl before its output steps; the gate reads it back with pyoxigraph
-        (folder / "graph.ttl").write_text(ntriples_turtle(ctx.graph), encoding="utf-8")
+        (folder / layout.GRAPH).write_text(ntriples_turtle(ctx.graph), encoding="utf-8")
         runs_s: dict[str, list[float]] = {"inference": [], "validation": []}
         for _ in range(runs):
             ctx.diagnostics.items.clear()
@@ -78,7 +79,7 @@ def one_size(concepts: int, runs: int, peer: bool, peer_runs: int) -> dict[str, 
         out.update({"inference_s": statistics.median(runs_s["inference"]),
                     "validation_s": statistics.median(runs_s["validation"]),
                     "gate_s": statistics.median(gate), "gate_runs_s": [round(g, 2) for g in gate]})
-        out["inferred_triples"] = sum(1 for line in (folder / "inferred.ttl").open() if line.startswith("<"))
+        out["inferred_triples"] = sum(1 for line in (folder / layout.INFERRED).open() if line.startswith("<"))
         out["diagnostics"] = dict(Counter(d.severity for d in ctx.diagnostics))
     out["peak_rss_mb"] = round(peak_mb())
     if peer:
@@ -107,7 +108,7 @@ def peers(graph: Any, runs: int) -> dict[str, Any]:
     return result
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--runs", type=int, default=3)
@@ -118,13 +119,29 @@ def main() -> None:
     if args.one:
         result = one_size(args.one, args.runs, args.one == args.peer_size, args.peer_runs)
         print(json.dumps(result))
-        return
+        return 1 if differ(result) else 0
+    failed = False
     for size in args.sizes:
         command = [sys.executable, __file__, "--one", str(size), "--runs", str(args.runs),
                    "--peer-size", str(args.peer_size), "--peer-runs", str(args.peer_runs)]
-        done = subprocess.run(command, check=True, capture_output=True, text=True, env={**os.environ})
-        print(done.stdout.strip().splitlines()[-1], flush=True)
+        done = subprocess.run(command, capture_output=True, text=True, env={**os.environ})
+        if not done.stdout.strip():
+            print(f"gate.py: size {size} failed (exit {done.returncode}):\n{done.stderr}", file=sys.stderr)
+            return 2
+        line = done.stdout.strip().splitlines()[-1]
+        print(line, flush=True)
+        failed = bool(differ(json.loads(line))) or done.returncode != 0 or failed
+    return 1 if failed else 0
+
+
+def differ(result: dict[str, Any]) -> list[str]:
+    """The engines whose results differ from their reference library's (the bench fails on any)."""
+    found = [name for name in ("validation_equal", "inference_equal") if result.get(name) is False]
+    for name in found:
+        print(f"gate.py: {name} is false at {result['concepts']} concepts: the fast engine and the reference "
+              "library disagree", file=sys.stderr)
+    return found
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

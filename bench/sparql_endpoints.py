@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from medkg.pipeline import layout
+
 ROOT = Path(__file__).resolve().parents[1]
 VENV = ROOT / ".venv" / "bin"
 BASE = "https://w3id.org/medkg/"
@@ -77,10 +79,10 @@ def generate(folder: Path, concepts: int) -> None:
         parent = i // 3 - (i // 3) % len(SCHEMES) + i % len(SCHEMES)  # same scheme, a third of the index
         lines.append(f"  ; <{SKOS}broader> <{concept(parent)}> ." if parent < i else "  .")
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "graph.ttl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (folder / "inferred.ttl").write_text("", encoding="utf-8")
+    (folder / layout.GRAPH).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / layout.INFERRED).write_text("", encoding="utf-8")
     manifest = {"base": BASE, "built": "2026-01-01T00:00:00+00:00", "sources": ["synthetic"], "triples": 0}
-    (folder / "build.json").write_text(json.dumps(manifest), encoding="utf-8")
+    (folder / layout.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     from medkg.pipeline.index import index_build
 
     index_build(folder)  # the query store, as 'medkg build' writes it
@@ -129,7 +131,7 @@ def servers(folder: Path, store_dir: Path, workers: int) -> list[Server]:
                                                    "medkg.serve:wsgi()", "-b"], {"MEDKG_BUILD_DIR": str(folder)}),
         Server("medkg under waitress", "/sparql", [str(VENV / "waitress-serve"), "--threads=8", "--listen={bind}",
                                                    "--call", "medkg.serve:wsgi"], {"MEDKG_BUILD_DIR": str(folder)}),
-        Server("rdflib-endpoint", "/", [str(VENV / "rdflib-endpoint"), "serve", str(folder / "graph.ttl"),
+        Server("rdflib-endpoint", "/", [str(VENV / "rdflib-endpoint"), "serve", str(folder / layout.GRAPH),
                                               "--host", "127.0.0.1", "--port"]),
     ]
 
@@ -278,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     generate(work / "build", args.concepts)
     shutil.rmtree(work / "oxigraph", ignore_errors=True)
     subprocess.run([str(VENV / "oxigraph"), "load", "--location", str(work / "oxigraph"), "--file",
-                    str(work / "build" / "graph.ttl")], check=True, capture_output=True)
+                    str(work / "build" / layout.GRAPH)], check=True, capture_output=True)
     kinds = {k: v for k, v in query_sets(args.concepts).items() if not args.kinds or k in args.kinds}
     overhead = executor_overhead(work / "build", kinds)
     chosen = args.only or DEFAULT_SERVERS

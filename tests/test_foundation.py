@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from medkg import settings
 from medkg.conneg import negotiate
-from medkg.pipeline.build import EXIT_INPUT, exit_code, replace_dir, write_build
+from medkg.pipeline import layout
+from medkg.pipeline.build import EXIT_DATA, EXIT_INPUT, EXIT_OK, exit_code, write_build
 from medkg.pipeline.context import BuildContext
 from medkg.pipeline.diagnostics import SourceLocation
 from medkg.pipeline.iris import IRIs, normalize_base, slugify
 from medkg.pipeline.labels import normalize_label
-from medkg.pipeline.output import write_text
 from medkg.pipeline.steps import OutputOptions
 
 RDF_TYPES = ["text/html", "text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples"]
@@ -76,22 +76,25 @@ def test_settings_come_from_overrides_then_environment_then_defaults() -> None:
 
 def test_writes_are_atomic_and_folders_swap_whole(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    out.mkdir()
-    write_text(out / "graph.ttl", "old")
-    new = tmp_path / "staging"
-    new.mkdir()
-    write_text(new / "graph.ttl", "new")
-    replace_dir(new, out)
-    assert (out / "graph.ttl").read_text() == "new"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
-    assert (out / "graph.ttl").stat().st_mode & 0o777 == 0o644, "outputs are readable by the server and others"
+    for text in ("old", "new"):
+        with layout.locked(out) as target:
+            staging = layout.stage(target)
+            layout.write_text(staging / layout.GRAPH, text)
+            layout.write_manifest(staging, {"base": "https://example.org/"})
+            layout.swap(target, staging, keep=True)
+    assert (out / layout.GRAPH).read_text() == "new"
+    assert out.is_symlink() and out.resolve().parent == tmp_path / ".out.builds"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.builds", "out"]
+    assert not list((tmp_path / ".out.builds").glob(".*")), "no staging folder or spare link is left behind"
+    assert (out / layout.GRAPH).stat().st_mode & 0o777 == 0o644, "outputs are readable by the server and others"
+    assert out.resolve().name == layout.build_id(out.resolve()), "the folder is named by its content"
 
 
 def test_bad_input_outranks_the_gate_and_strict_keeps_the_earlier_build(tmp_path: Path) -> None:
     ctx = BuildContext(IRIs())
     ctx.diagnostics.error("input.empty", "file is empty", SourceLocation("a.txt"))
-    ctx.diagnostics.error("shacl.no-broader-cycle", "cycle", SourceLocation("b.txt", 3))
-    assert exit_code(ctx, strict=False) == EXIT_INPUT
+    assert exit_code(input_errors=True, kept=False) == EXIT_INPUT
+    assert (exit_code(input_errors=False, kept=False), exit_code(input_errors=False, kept=True)) == (EXIT_DATA, EXIT_OK)
     ctx = BuildContext(IRIs())
     ctx.diagnostics.error("input.empty", "file is empty", SourceLocation("a.txt"))
     quiet = {"progress": lambda _m: None}

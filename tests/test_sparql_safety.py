@@ -301,3 +301,26 @@ def test_a_query_process_checks_its_own_isolation() -> None:
     assert subprocess.run(probe, timeout=60).returncode == 0
     refused = subprocess.run([*NO_NAMESPACES, *probe], capture_output=True, text=True, timeout=60)
     assert refused.returncode == 3 and "unshare failed" in refused.stderr
+
+
+def test_a_query_process_cannot_connect_even_when_the_service_filter_is_bypassed(build: Path) -> None:
+    """Isolation on its own: a SERVICE query handed straight to a real query process (the protocol layer's SERVICE
+    check is not on this path) reaches no listener; the same query in this test's process does, so the listener
+    would have seen a connection that got out."""
+    import pyoxigraph as ox
+
+    listener = Listener()
+    query = f"SELECT * {{ SERVICE <http://127.0.0.1:{listener.port}/sparql> {{ ?s ?p ?o }} }}"
+    pool = QueryPool(build, BASE, 1, 10.0, 0)
+    try:
+        reply = pool.run(Job(query=query, accept="application/sparql-results+json"))
+        time.sleep(0.5)
+        isolated = listener.connections
+        with pytest.raises(OSError):  # the listener accepts and hangs up: the engine got out, as it may here
+            list(ox.Store().query(query))  # type: ignore[arg-type]
+        time.sleep(0.5)
+    finally:
+        pool.close()
+        listener.close()
+    assert (isolated, listener.connections) == (0, 1)
+    assert b"Network is unreachable" in reply.body, reply.body  # the process has no network at all

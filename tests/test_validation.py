@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from conftest import shared_path
 from medkg.namespaces import SH
-from medkg.pipeline.build import EXIT_DATA, EXIT_OK, BuildResult, build, exit_code, write_build
+from medkg.pipeline.build import EXIT_DATA, EXIT_OK, BuildResult, build, rejected, write_build
 from medkg.pipeline.context import BuildContext
 from medkg.pipeline.diagnostics import SourceLocation
 from medkg.pipeline.export import serialize
 from medkg.pipeline.iris import IRIs
 from medkg.pipeline.shacl_report import load_ontology, load_shapes, validate
-from medkg.pipeline.steps import OutputOptions, output_steps
+from medkg.pipeline.steps import OutputOptions, Verdict, output_steps
 from rdflib import Graph, URIRef
 
 EXAMPLES = Path(__file__).parent / "shapes"
@@ -32,10 +32,12 @@ def context_from(*examples: Path) -> BuildContext:
     return ctx
 
 
-def gate(ctx: BuildContext, folder: Path, strict: bool = False) -> None:
+def gate(ctx: BuildContext, folder: Path, strict: bool = False) -> Verdict:
+    """Run the output steps as the build does; the gate's verdict (only the validation step returns one)."""
     folder.mkdir(parents=True, exist_ok=True)
-    for step in output_steps():
-        step(ctx, folder, OutputOptions(strict=strict))
+    verdicts = [step(ctx, folder, OutputOptions(strict=strict)) for step in output_steps()]
+    assert verdicts[0] is None and isinstance(verdicts[1], Verdict)
+    return verdicts[1]
 
 
 def test_output_steps_run_inference_then_validation() -> None:
@@ -44,14 +46,14 @@ def test_output_steps_run_inference_then_validation() -> None:
 
 def test_violation_fails_the_build_and_points_at_the_source_line(tmp_path: Path) -> None:
     ctx = context_from(EXAMPLES / "base.ttl", EXAMPLES / "s13-pref-not-alt" / "invalid.ttl")
-    gate(ctx, tmp_path / "out")
+    verdict = gate(ctx, tmp_path / "out")
     errors = [d for d in ctx.diagnostics.errors if d.code == "shacl.s13-pref-not-alt"]
     assert len(errors) == 1
     offending = (URIRef(EX + "hmo"), URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"))
     expected = next(loc for (s, p, o), loc in ctx.provenance.items() if (s, p) == offending)
     assert errors[0].location == expected
     assert "Health maintenance organization" in errors[0].message and EX + "hmo" in errors[0].message
-    assert exit_code(ctx, strict=False) == EXIT_DATA
+    assert verdict == Verdict(violations=1) and rejected(verdict, ctx, strict=False)
     text = (tmp_path / "out" / "validation.txt").read_text(encoding="utf-8")
     assert f"<{EX}hmo>" in text and "SKOS S13" in text and str(expected) in text
     report = Graph().parse(tmp_path / "out" / "validation.ttl")
@@ -60,19 +62,20 @@ def test_violation_fails_the_build_and_points_at_the_source_line(tmp_path: Path)
 
 def test_warning_fails_only_under_strict(tmp_path: Path) -> None:
     ctx = context_from(EXAMPLES / "base.ttl", EXAMPLES / "concept-definition-complete" / "invalid.ttl")
-    gate(ctx, tmp_path)
+    verdict = gate(ctx, tmp_path)
     assert [d.code for d in ctx.diagnostics.warnings] == ["shacl.concept-definition-complete"]
     assert not ctx.diagnostics.errors
-    assert exit_code(ctx, strict=False) == EXIT_OK
-    assert exit_code(ctx, strict=True) == EXIT_DATA
+    assert verdict == Verdict(warnings=1)
+    assert not rejected(verdict, ctx, strict=False)
+    assert rejected(verdict, ctx, strict=True)
 
 
 def test_notes_are_counted_not_listed(tmp_path: Path) -> None:
     ctx = context_from(EXAMPLES / "base.ttl", EXAMPLES / "concept-orphan" / "invalid.ttl")
-    gate(ctx, tmp_path)
+    verdict = gate(ctx, tmp_path)
     notes = ctx.diagnostics.of("info")
     assert [d.code for d in notes] == ["shacl.concept-orphan"] and "1 note" in notes[0].message
-    assert exit_code(ctx, strict=True) == EXIT_OK
+    assert verdict == Verdict(notes=1) and not rejected(verdict, ctx, strict=True)
     assert f"<{EX}pso>" in (tmp_path / "validation.txt").read_text(encoding="utf-8")
 
 
@@ -109,13 +112,13 @@ def test_rejected_build_keeps_its_reports_beside_the_output(tmp_path: Path) -> N
 def test_real_build_runs_the_gate(root: Path, tmp_path: Path) -> None:
     """The shipped seeds through ``medkg build``: every SHACL result carries a real file:line."""
     result = build([root / "data"], tmp_path / "out", progress=lambda _m: None)
-    folder = tmp_path / "out" if result.written else tmp_path / "out.rejected"
-    assert (folder / "validation.txt").is_file()
+    assert (result.written, result.exit_code) == (True, EXIT_OK)
+    assert result.verdict == Verdict(violations=0, warnings=1, notes=8)
+    folder = tmp_path / "out"
+    assert (folder / "validation.txt").is_file() and (folder / "inferred.ttl").is_file()
     shacl = [d for d in result.diagnostics if d.code.startswith("shacl.") and d.severity != "info"]
+    assert [d.code for d in shacl] == ["shacl.provision-text-complete"]
     assert all(d.location.file.startswith("data/") and d.location.line for d in shacl)
-    assert result.written == (result.exit_code != EXIT_DATA)
-    if result.written:
-        assert (folder / "inferred.ttl").is_file()
 
 
 @pytest.mark.parametrize("name", ["validation.ttl", "validation.txt", "inferred.ttl"])

@@ -1,19 +1,24 @@
 """The ``medkg`` command line. Exit codes: 0 ok, 1 data problems (validation, or warnings under --strict),
-2 bad input or usage."""
+2 bad input or usage, 3 another build is writing into the same output folder."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from . import changes_cli, formats, nginx, serve, settings, validate_cli
 from .namespaces import DEFAULT_BASE
-from .pipeline.build import EXIT_INPUT, EXIT_OK, build
+from .pipeline import layout
+from .pipeline.build import EXIT_BUSY, EXIT_INPUT, EXIT_OK, BuildResult, build
+from .pipeline.console import Console
 from .pipeline.diagnostics import InputError
+from .pipeline.layout import BuildLocked
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,11 @@ def _configure_build(p: argparse.ArgumentParser) -> None:
     p.add_argument("--base", default=DEFAULT_BASE, help=f"base IRI of the data (default {DEFAULT_BASE})")
     p.add_argument("--strict", action="store_true", help="fail (exit 1) on any warning")
     p.add_argument("--format", dest="forced", default=None, help="read every source as this format")
+    output = p.add_mutually_exclusive_group()
+    output.add_argument("--quiet", "-q", action="store_true",
+                        help="print only errors and warnings (no phases, progress or summary)")
+    output.add_argument("--json", action="store_true",
+                        help="print one JSON document on stdout (outcome, phases, diagnostics) and nothing else")
     p.add_argument("--reasoner", choices=["fast", "owlrl"], default=settings.value("REASONER"),
                    help="inference: fast (direct rules, proven equal to owlrl) or owlrl (the reference; slow); "
                         "default: the REASONER setting (MEDKG_REASONER), else fast")
@@ -48,16 +58,38 @@ def _day(text: str) -> date:
 
 
 def _run_build(args: argparse.Namespace) -> int:
+    console = Console("json" if args.json else "quiet" if args.quiet else "normal")
     result = build(args.sources, args.out, base=args.base, strict=args.strict, forced=args.forced,
-                   reasoner=args.reasoner, previous=args.previous, as_of=args.as_of)
+                   reasoner=args.reasoner, previous=args.previous, as_of=args.as_of, progress=console)
+    if args.json:
+        sys.stdout.write(json.dumps(build_summary(result), indent=2) + "\n")
+        return result.exit_code
     for diagnostic in result.diagnostics:
-        print(diagnostic, file=sys.stderr)
-    errors = len(result.context.diagnostics.errors)
-    warnings = len(result.context.diagnostics.warnings)
-    verdict = f"wrote {args.out}" if result.written else f"kept the previous {args.out}: build rejected"
-    print(f"medkg: {verdict}: {len(result.context.graph)} triples, {errors} error(s), {warnings} warning(s)",
-          file=sys.stderr)
+        if diagnostic.severity != "info":  # notes are in report.txt and validation.txt
+            print(diagnostic, file=sys.stderr)
+    if not args.quiet:
+        print(f"medkg: {summary_text(result)}", file=sys.stderr)
     return result.exit_code
+
+
+def build_summary(result: BuildResult) -> dict[str, Any]:
+    """What ``medkg build --json`` prints: the outcome, each phase with its counts and time, every diagnostic."""
+    counts = layout.counts(result.diagnostics)
+    return {"out": str(result.out), "written": result.written, "exit_code": result.exit_code,
+            "build": result.build_id, "folder": str(result.folder), "triples": len(result.context.graph),
+            "seconds": round(result.seconds, 3), "counts": counts, "gate": asdict(result.verdict),
+            "phases": [p.as_dict() for p in result.phases], "diagnostics": [d.as_dict() for d in result.diagnostics]}
+
+
+def summary_text(result: BuildResult) -> str:
+    """One line that agrees with the lines printed before it: errors and warnings are counted as printed."""
+    counts, verdict = layout.counts(result.diagnostics), result.verdict
+    where = f"wrote {result.out}" if result.written else \
+        f"kept the previous {result.out}: build rejected (its output: {layout.rejected_dir(result.out)})"
+    gate = f"gate: {verdict.violations} violation(s), {verdict.warnings} warning(s), {verdict.notes} note(s)"
+    return (f"{where} (build {result.build_id}): {len(result.context.graph):,} triples; "
+            f"{counts['error']} error(s), {counts['warning']} warning(s) [{gate}]; "
+            f"notes in report.txt and validation.txt; {result.seconds:.1f} s")
 
 
 def _configure_export(p: argparse.ArgumentParser) -> None:
@@ -150,6 +182,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     run = next(c.run for c in COMMANDS if c.name == args.command)
     try:
         return run(args)
+    except BuildLocked as exc:
+        print(f"medkg: error: {exc}", file=sys.stderr)
+        return EXIT_BUSY
     except (InputError, FileNotFoundError, ValueError) as exc:
         print(f"medkg: error: {exc}", file=sys.stderr)
         return EXIT_INPUT

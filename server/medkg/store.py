@@ -21,14 +21,15 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from .pipeline import layout
 from .pipeline.output import load_manifest
 
 ASSERTED_GRAPH = "graph/asserted"
 INFERRED_GRAPH = "graph/inferred"
-EXTRA_GRAPHS_FILE = "named-graphs.nq"
+EXTRA_GRAPHS_FILE = layout.EXTRA_GRAPHS
 CHANGES_GRAPH = "graph/changes"  # changes.ttl of a build made with --previous (pipeline/changes/step.py)
-STORE_DIR = "store"
-MANIFEST = "build.json"  # the manifest (pipeline.output.load_manifest reads it)
+STORE_DIR = layout.STORE
+MANIFEST = layout.MANIFEST
 BUILD_HEADER = "X-Medkg-Build"  # on every answer: the id of the build it came from
 
 
@@ -110,14 +111,14 @@ def write_store(folder: Path) -> int:
     staging = Path(tempfile.mkdtemp(prefix=f".{STORE_DIR}.", dir=folder))
     try:
         store = ox.Store(str(staging))
-        store.bulk_load(path=str(folder / "graph.ttl"), format=ox.RdfFormat.TURTLE, to_graph=asserted)
-        if (folder / "inferred.ttl").is_file():
+        store.bulk_load(path=str(folder / layout.GRAPH), format=ox.RdfFormat.TURTLE, to_graph=asserted)
+        if (folder / layout.INFERRED).is_file():
             new = (ox.Quad(t.subject, t.predicate, t.object, inferred)
-                   for t in ox.parse(path=str(folder / "inferred.ttl"), format=ox.RdfFormat.TURTLE)
+                   for t in ox.parse(path=str(folder / layout.INFERRED), format=ox.RdfFormat.TURTLE)
                    if ox.Quad(t.subject, t.predicate, t.object, asserted) not in store)
             store.bulk_extend(new)
-        if (folder / "changes.ttl").is_file():
-            store.bulk_load(path=str(folder / "changes.ttl"), format=ox.RdfFormat.TURTLE,
+        if (folder / layout.CHANGES).is_file():
+            store.bulk_load(path=str(folder / layout.CHANGES), format=ox.RdfFormat.TURTLE,
                             to_graph=ox.NamedNode(base + CHANGES_GRAPH))
         if (folder / EXTRA_GRAPHS_FILE).is_file():
             store.bulk_load(path=str(folder / EXTRA_GRAPHS_FILE), format=ox.RdfFormat.N_QUADS)

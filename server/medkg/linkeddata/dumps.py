@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, render_template
 from flask.typing import ResponseReturnValue
 
 from .. import formats
+from ..pipeline import layout
 from ..pipeline.export import serialize
 from ..pipeline.output import load_graph
 from ..pipeline.sssom import sssom_tsv
@@ -28,7 +29,7 @@ def _names(graphs: tuple[str, ...]) -> list[str]:
 def dump_names(dataset: Dataset) -> list[str]:
     """The file names of every data dump of this build, e.g. ``medkg-asserted.ttl`` (inferred ones when it has
     any)."""
-    return _names(GRAPHS if (dataset.folder / "inferred.ttl").is_file() else ("asserted",))
+    return _names(GRAPHS if (dataset.folder / layout.INFERRED).is_file() else ("asserted",))
 
 
 def schema_dump_names(schema: str | None = None) -> list[str]:

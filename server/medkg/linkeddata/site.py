@@ -13,6 +13,7 @@ from rdflib import DCTERMS, OWL, RDFS, SKOS, Graph, Literal, URIRef
 
 from ..assets import ONTOLOGY_FILE, SHAPES_DIR
 from ..namespaces import MEDKG, ONTOLOGY_IRI, PREFIXES, SHAPES_IRI
+from ..pipeline import layout
 from ..pipeline.context import new_graph
 from ..sparql.cache import AnswerCache
 from ..store import Dataset
@@ -120,7 +121,7 @@ def collect_labels(dataset: Dataset, ontology: Graph) -> dict[str, dict[str, str
 
 def _provenance(folder: Path) -> dict[str, list[str]]:
     """Subject IRI → the input locations (file:line) its triples came from, read from ``provenance.tsv``."""
-    path = folder / "provenance.tsv"
+    path = folder / layout.PROVENANCE
     result: dict[str, set[str]] = defaultdict(set)
     if path.is_file():
         for line in path.read_text(encoding="utf-8").splitlines():

@@ -2,42 +2,37 @@
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import sys
-import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from rdflib import RDF, SKOS
+
 from ..assets import SHIPPED_DATA
 from ..namespaces import DEFAULT_BASE
-from . import inputs
+from . import inputs, layout
 from .changes import versions
+from .console import Console, Phase, Reporter, as_console
 from .context import BuildContext
 from .diagnostics import Diagnostic, SourceLocation
 from .export import serialize
 from .index import index_build
 from .iris import IRIs
-from .output import write_text
+from .layout import write_text
 from .sources import load_formats
 from .sources.registry import FORMATS, InputFile, SourceFormat, detect_format
-from .steps import OutputOptions, link_steps, output_steps
+from .steps import OutputOptions, Verdict, link_steps, output_steps
 
 # Exit codes (documented in the README): scripts rely on them.
 EXIT_OK = 0
 EXIT_DATA = 1  # validation violations, or any warning under --strict
 EXIT_INPUT = 2  # bad input or usage: the good records are still built and written
+EXIT_BUSY = 3  # another build is writing into the same output folder
 
-
-Progress = Callable[[str], None]
-
-
-def stderr_progress(message: str) -> None:
-    print(f"medkg: {message}", file=sys.stderr, flush=True)
+OUTPUT_PHASES = {"infer_step": "infer", "validate_step": "gate", "changes_step": "changes"}
 
 
 @dataclass
@@ -46,10 +41,18 @@ class BuildResult:
     out: Path
     written: bool
     exit_code: int
+    verdict: Verdict
+    folder: Path  # where this build's files are (DIR and DIR.rejected link to it)
+    phases: list[Phase] = field(default_factory=list)
+    seconds: float = 0.0
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
         return list(self.context.diagnostics)
+
+    @property
+    def build_id(self) -> str:
+        return self.folder.name
 
 
 def group_by_format(items: Sequence[InputFile], ctx: BuildContext,
@@ -67,54 +70,75 @@ def group_by_format(items: Sequence[InputFile], ctx: BuildContext,
     return groups
 
 
+def concepts(ctx: BuildContext) -> int:
+    return sum(1 for _ in ctx.graph.subjects(RDF.type, SKOS.Concept))
+
+
+def problems(ctx: BuildContext, since: int) -> dict[str, int]:
+    """The errors and warnings reported since diagnostic number ``since`` (for a phase's counts)."""
+    found = layout.counts(ctx.diagnostics.items[since:])
+    return {key: found[severity] for key, severity in (("errors", "error"), ("warnings", "warning")) if found[severity]}
+
+
 def parse_sources(sources: Sequence[Path], ctx: BuildContext, forced: str | None = None,
-                  progress: Progress = stderr_progress, as_of: date | None = None) -> None:
+                  progress: Reporter | None = None, as_of: date | None = None) -> None:
     """Parse every file; of several versions of one section, the one in force on ``as_of`` (else the latest)."""
+    console = as_console(progress)
     load_formats()
-    items, sections = versions.select(inputs.read(inputs.expand(sources), ctx.diagnostics), ctx, as_of)
-    groups = group_by_format(items, ctx, forced)
+    paths = inputs.expand(sources)
+    with console.phase("read", total=len(paths)) as phase:
+        items, sections = versions.select(inputs.read(phase.track(paths), ctx.diagnostics), ctx, as_of)
+        groups = group_by_format(items, ctx, forced)
+        phase.count(files=len(items), **problems(ctx, 0))
     for name in sorted(groups, key=list(FORMATS).index):
-        progress(f"parsing {len(groups[name])} file(s) as {name}")
-        FORMATS[name].parse(groups[name], ctx)
+        files, since, triples, before = groups[name], len(ctx.diagnostics.items), len(ctx.graph), concepts(ctx)
+        with console.phase("parse", name, total=len(files)) as phase:
+            FORMATS[name].parse(phase.track(files), ctx)
+            phase.count(files=len(files), concepts=concepts(ctx) - before, triples=len(ctx.graph) - triples,
+                        **problems(ctx, since))
     if sections:
-        progress(f"versions: {sum(map(len, sections))} version(s) of {len(sections)} section(s)")
-        versions.emit_versions(ctx, sections)
+        with console.phase("versions", f"{len(sections)} section(s)") as phase:
+            versions.emit_versions(ctx, sections)
+            phase.count(versions=sum(map(len, sections)))
 
 
 def assemble(sources: Sequence[Path], base: str = DEFAULT_BASE, forced: str | None = None,
-             progress: Progress = stderr_progress, as_of: date | None = None) -> BuildContext:
+             progress: Reporter | None = None, as_of: date | None = None) -> BuildContext:
     """Parse every source and run the link steps: the whole asserted graph, in memory."""
+    console = as_console(progress)
     ctx = BuildContext(IRIs(base))
-    parse_sources(sources or [SHIPPED_DATA], ctx, forced, progress, as_of)
+    parse_sources(sources or [SHIPPED_DATA], ctx, forced, console, as_of)
     for step in link_steps():
-        progress(f"linking: {step.__name__}")
-        step(ctx)
+        since = len(ctx.diagnostics.items)
+        with console.phase("link", step.__name__, unit="step") as phase:
+            step(ctx)
+            phase.count(triples=len(ctx.graph), **problems(ctx, since))
     return ctx
 
 
-def rejected(ctx: BuildContext, strict: bool) -> bool:
-    """The gate found a violation, or --strict and anything at all went wrong: the output is not swapped in."""
-    if any(d.severity == "error" and d.code.startswith("shacl.") for d in ctx.diagnostics):
-        return True
-    return strict and any(d.severity in ("error", "warning") for d in ctx.diagnostics)
+def rejected(verdict: Verdict, ctx: BuildContext, strict: bool) -> bool:
+    """The gate rejected the graph, or --strict and anything at all went wrong: the output is not swapped in."""
+    return verdict.rejects(strict) or (strict and any(d.severity in ("error", "warning") for d in ctx.diagnostics))
 
 
-def exit_code(ctx: BuildContext, strict: bool) -> int:
-    if any(d.severity == "error" and not d.code.startswith("shacl.") for d in ctx.diagnostics):
+def exit_code(input_errors: bool, kept: bool) -> int:
+    if input_errors:
         return EXIT_INPUT  # bad input outranks what the gate found in the graph made from it
-    return EXIT_DATA if rejected(ctx, strict) else EXIT_OK
+    return EXIT_OK if kept else EXIT_DATA
 
 
 def build(sources: Sequence[Path], out: Path, base: str = DEFAULT_BASE, strict: bool = False,
-          forced: str | None = None, progress: Progress = stderr_progress, reasoner: str = "fast",
+          forced: str | None = None, progress: Reporter | None = None, reasoner: str = "fast",
           previous: Path | None = None, as_of: date | None = None) -> BuildResult:
     """Assemble the graph from ``sources`` and write it (see ``write_build``); ``previous``: an earlier build to
-    record the changes since."""
+    record the changes since. One build at a time writes into ``out`` (``layout.locked``)."""
     if previous is not None:
         check_previous(previous, base)
-    ctx = assemble(sources, base, forced, progress, as_of)
-    options = OutputOptions(strict=strict, reasoner=reasoner, previous=previous)
-    return write_build(ctx, out, sources, options, progress)
+    console = as_console(progress)
+    with layout.locked(out) as target:
+        ctx = assemble(sources, base, forced, console, as_of)
+        options = OutputOptions(strict=strict, reasoner=reasoner, previous=previous)
+        return write_into(target, ctx, sources, options, console)
 
 
 def check_previous(previous: Path, base: str) -> None:
@@ -125,62 +149,68 @@ def check_previous(previous: Path, base: str) -> None:
 
 
 def write_build(ctx: BuildContext, out: Path, sources: Sequence[Path], options: OutputOptions,
-                progress: Progress = stderr_progress) -> BuildResult:
-    """Write into a staging folder beside ``out``, run the output steps, and swap it in only when it may be kept."""
-    strict = options.strict
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    staging.chmod(0o755)  # mkdtemp makes it private; the output is meant to be read and served
+                progress: Reporter | None = None) -> BuildResult:
+    """Write ``ctx`` as a build into ``out`` (see ``write_into``), holding ``out``'s lock."""
+    with layout.locked(out) as target:
+        return write_into(target, ctx, sources, options, as_console(progress))
+
+
+def write_into(target: layout.Target, ctx: BuildContext, sources: Sequence[Path], options: OutputOptions,
+               console: Console) -> BuildResult:
+    """Write into a staging folder, run the output steps, and swap it in (``layout.swap``) when it may be kept;
+    a rejected build leaves ``DIR`` alone and is linked as ``DIR.rejected``, its reports included, to be read."""
+    input_errors = bool(ctx.diagnostics.errors)
+    staging = layout.stage(target)
     try:
-        write_outputs(ctx, staging, sources)
-        for step in output_steps():
-            progress(f"output: {step.__name__}")
-            step(ctx, staging, options)
-        write_report(ctx, staging)
-        code, keep = exit_code(ctx, strict), not rejected(ctx, strict)
-        if keep:  # the query store every server process opens read-only (a rejected build is never served)
-            progress("output: query store")
-            index_build(staging)
-        # a rejected build leaves DIR alone; its whole output, reports included, waits in DIR.rejected to be read
-        replace_dir(staging, out if keep else rejected_dir(out))
-        if keep:
-            shutil.rmtree(rejected_dir(out), ignore_errors=True)
-        return BuildResult(ctx, out, keep, code)
+        with console.phase("write", layout.GRAPH) as phase:
+            write_outputs(ctx, staging, sources)
+            phase.count(triples=len(ctx.graph))
+        verdict = run_output_steps(ctx, staging, options, console)
+        kept = not rejected(verdict, ctx, options.strict)
+        layout.write_report(staging, ctx.diagnostics, asdict(verdict))
+        identity = None
+        if kept:  # the query store every server process opens read-only (a rejected build is never served)
+            with console.phase("index", layout.STORE) as phase:
+                manifest = index_build(staging)
+                phase.count(triples=int(str(manifest["store_triples"])))
+            identity = str(manifest["build_id"])
+        with console.phase("swap", target.out.name if kept else target.rejected.name) as phase:
+            folder = layout.swap(target, staging, kept, identity)
+            phase.detail += f" -> build {folder.name}"
+        return BuildResult(ctx, target.out, kept, exit_code(input_errors, kept), verdict, folder,
+                           console.phases, console.seconds)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)  # nothing left after a swap; the half-written build otherwise
+
+
+def run_output_steps(ctx: BuildContext, folder: Path, options: OutputOptions, console: Console) -> Verdict:
+    """Inference, then the gate; each a phase with its counts."""
+    verdict = Verdict()
+    for step in output_steps():
+        since = len(ctx.diagnostics.items)
+        with console.phase(OUTPUT_PHASES.get(step.__name__, step.__name__), unit="step") as phase:
+            found = step(ctx, folder, options)
+            if found is None:
+                inferred = folder / layout.INFERRED
+                phase.count(**({"inferred": layout.triple_lines(inferred)} if inferred.is_file() else {}),
+                            **problems(ctx, since))
+            else:
+                verdict = found
+                phase.count(violations=found.violations, warnings=found.warnings, notes=found.notes)
+    return verdict
 
 
 def rejected_dir(out: Path) -> Path:
-    """Where a rejected build's output goes: ``DIR.rejected`` beside ``DIR``."""
-    return out.with_name(out.name + ".rejected")
+    return layout.rejected_dir(out)
 
 
 def write_outputs(ctx: BuildContext, folder: Path, sources: Sequence[Path]) -> None:
-    write_text(folder / "graph.ttl", serialize(ctx.graph, "ttl"))
-    manifest = {
+    write_text(folder / layout.GRAPH, serialize(ctx.graph, "ttl"))
+    layout.write_manifest(folder, {
         "base": ctx.iris.base,
         "built": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "sources": [str(s) for s in (sources or [SHIPPED_DATA])],
         "triples": len(ctx.graph),
-    }
-    write_text(folder / "build.json", json.dumps(manifest, indent=2) + "\n")
+    })
     provenance = sorted({f"{s.n3()} {p.n3()}\t{loc}" for (s, p, _o), loc in ctx.provenance.items()})
-    write_text(folder / "provenance.tsv", "\n".join(provenance) + "\n")
-
-
-def write_report(ctx: BuildContext, folder: Path) -> None:
-    lines = [str(d) for d in ctx.diagnostics]
-    counts = {sev: len(ctx.diagnostics.of(sev)) for sev in ("error", "warning", "info")}
-    summary = f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} note(s)"
-    write_text(folder / "report.txt", "\n".join([*lines, summary]) + "\n")
-
-
-def replace_dir(new: Path, out: Path) -> None:
-    """Swap ``new`` in as ``out``; the old folder is removed only after the swap."""
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        os.replace(out, old)
-    os.replace(new, out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    write_text(folder / layout.PROVENANCE, "\n".join(provenance) + "\n")

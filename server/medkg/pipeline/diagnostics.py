@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal, cast
 
 Severity = Literal["error", "warning", "info"]
 
@@ -36,6 +36,15 @@ class Diagnostic:
     def __str__(self) -> str:
         record = f" [record {self.record}]" if self.record else ""
         return printable(f"{self.location}: {self.severity}: {self.message}{record} ({self.code})")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"severity": self.severity, "code": self.code, "message": self.message, "file": self.location.file,
+                "line": self.location.line, "record": self.record}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Diagnostic:
+        return cls(cast(Severity, data["severity"]), data["code"], data["message"],
+                   SourceLocation(data["file"], data.get("line")), data.get("record"))
 
 
 @dataclass

@@ -12,9 +12,10 @@ import json
 from pathlib import Path
 
 from ..store import EXTRA_GRAPHS_FILE, MANIFEST, write_store
+from . import layout
 from .output import load_manifest, write_text
 
-CONTENT_FILES = ("graph.ttl", "inferred.ttl", "changes.ttl", EXTRA_GRAPHS_FILE)
+CONTENT_FILES = (layout.GRAPH, layout.INFERRED, layout.CHANGES, EXTRA_GRAPHS_FILE)
 ID_LENGTH = 16  # hex digits of SHA-256: 64 bits, plenty to tell builds apart
 
 

@@ -29,9 +29,11 @@ from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ..assets import ONTOLOGY_FILE, SKOS_AXIOMS_FILE
+from . import layout
 from .context import BuildContext, Triple
+from .layout import write_text
 from .ntriples import ntriples_turtle
-from .output import OutputOptions, write_text
+from .output import OutputOptions
 
 SCHEMA_FILES = (ONTOLOGY_FILE, SKOS_AXIOMS_FILE)
 BUILTIN_NAMESPACES = (str(RDF), str(RDFS), str(OWL), str(XSD))
@@ -243,5 +245,5 @@ def infer_step(ctx: BuildContext, folder: Path, options: OutputOptions) -> None:
     """Output step: write ``inferred.ttl`` beside ``graph.ttl`` (the asserted graph itself is not touched)."""
     with paused_gc():
         inferred = infer(ctx.graph, load_schema(), options.reasoner)
-        write_text(folder / "inferred.ttl", ntriples_turtle(inferred))
+        write_text(folder / layout.INFERRED, ntriples_turtle(inferred))
 

@@ -1,10 +1,7 @@
-"""Build output files: written whole or not at all (temp file, then rename), and read back."""
+"""Build output read back (graphs, manifest), and what the output steps are asked and answer."""
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,8 +10,9 @@ from rdflib import Graph
 
 from .context import new_graph
 from .diagnostics import InputError, SourceLocation
+from .layout import GRAPH_FILES, read_manifest, write_text
 
-GRAPH_FILES = {"asserted": ("graph.ttl",), "inferred": ("inferred.ttl",), "all": ("graph.ttl", "inferred.ttl")}
+__all__ = ["OutputOptions", "Verdict", "load_graph", "load_manifest", "write_text"]
 
 
 @dataclass(frozen=True)
@@ -24,6 +22,19 @@ class OutputOptions:
     strict: bool = False
     reasoner: str = "fast"  # "fast" (direct rules, proven equal) or "owlrl" (the reference semantics)
     previous: Path | None = None  # an earlier build: the changes since it go into changes.ttl
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the quality gate found: the build is kept when it found no violation (and, under --strict, no
+    warning anywhere). The gate's output step returns it."""
+
+    violations: int = 0
+    warnings: int = 0
+    notes: int = 0
+
+    def rejects(self, strict: bool) -> bool:
+        return self.violations > 0 or (strict and self.warnings > 0)
 
 
 def load_graph(folder: Path, which: str = "asserted") -> Graph:
@@ -38,14 +49,4 @@ def load_graph(folder: Path, which: str = "asserted") -> Graph:
 
 
 def load_manifest(folder: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((folder / "build.json").read_text(encoding="utf-8"))
-    return data
-
-
-def write_text(path: Path, text: str) -> None:
-    """Write to a temporary file in the same folder, then rename: readers never see half a file."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
-    os.chmod(tmp, 0o644)  # mkstemp makes it private; outputs are meant to be read
-    os.replace(tmp, path)
+    return read_manifest(folder)

@@ -4,7 +4,6 @@ relation counts, and the warnings of its report."""
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -12,12 +11,12 @@ from pathlib import Path
 from rdflib import DCTERMS, RDF, SKOS, Graph, Literal, URIRef
 
 from ..namespaces import MEDKG
+from .layout import read_report
 from .output import load_graph
 
 RELATIONS = (SKOS.broader, SKOS.narrower, SKOS.related, SKOS.broadMatch, SKOS.narrowMatch, SKOS.exactMatch,
              SKOS.closeMatch, SKOS.relatedMatch, MEDKG.mentions, MEDKG.regulatoryCitation, MEDKG.definedIn,
              MEDKG.cites, MEDKG.implements, SKOS.member)
-_DIAGNOSTIC = re.compile(r": (?P<severity>error|warning): .*\((?P<code>[\w.\-]+)\)$")
 
 
 @dataclass
@@ -36,6 +35,7 @@ class Stats:
     relations: dict[str, int]
     warnings: list[str]
     errors: list[str]
+    warning_codes: dict[str, int] = field(default_factory=dict)
 
 
 def scheme_stats(graph: Graph, scheme: URIRef) -> SchemeStats:
@@ -58,11 +58,11 @@ def collect(folder: Path) -> Stats:
     schemes = sorted(s for s in graph.subjects(RDF.type, SKOS.ConceptScheme) if isinstance(s, URIRef))
     relations = {graph.namespace_manager.normalizeUri(p): n for p in RELATIONS
                  if (n := sum(1 for _ in graph.triples((None, p, None))))}
-    report = folder / "report.txt"
-    lines = report.read_text(encoding="utf-8").splitlines() if report.is_file() else []
-    found = [(m.group("severity"), line) for line in lines if (m := _DIAGNOSTIC.search(line))]
-    return Stats(len(graph), [scheme_stats(graph, s) for s in schemes], relations,
-                 [line for sev, line in found if sev == "warning"], [line for sev, line in found if sev == "error"])
+    report = read_report(folder)  # the build's diagnostics as data (report.json)
+    warnings = [d for d in report if d.severity == "warning"]
+    codes = dict(sorted(Counter(d.code for d in warnings).items()))
+    return Stats(len(graph), [scheme_stats(graph, s) for s in schemes], relations, [str(d) for d in warnings],
+                 [str(d) for d in report if d.severity == "error"], codes)
 
 
 def render(stats: Stats) -> str:
@@ -74,8 +74,8 @@ def render(stats: Stats) -> str:
                               for name, n in counts.items())
             out.append(f"    @{lang or '(none)'}: {cells}")
     out += ["", "relations:"] + [f"  {name}: {n}" for name, n in stats.relations.items()]
-    codes = Counter(m.group("code") for line in stats.warnings if (m := _DIAGNOSTIC.search(line)))
-    out += ["", f"warnings: {len(stats.warnings)}" + (f" ({', '.join(f'{c} {n}' for c, n in sorted(codes.items()))})"
+    codes = stats.warning_codes
+    out += ["", f"warnings: {len(stats.warnings)}" + (f" ({', '.join(f'{c} {n}' for c, n in codes.items())})"
                                                       if codes else "")]
     out += [f"  {line}" for line in stats.warnings]
     if stats.errors:

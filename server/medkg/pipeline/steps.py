@@ -16,13 +16,14 @@ from .linking.genus import link_broader, separate_related_from_broader, top_conc
 from .linking.mapping import link_regulatory
 from .linking.references import resolve_references
 from .linking.usage import usage_step
-from .output import OutputOptions
+from .output import OutputOptions, Verdict
 from .regulatory.scope import scope_step
 from .validation import validate_step
 
 LinkStep = Callable[[BuildContext], None]
-OutputStep = Callable[[BuildContext, Path, OutputOptions], None]
-__all__ = ["LinkStep", "OutputOptions", "OutputStep", "link_steps", "output_steps"]
+# an output step returns the gate's verdict if it is a gate, else None
+OutputStep = Callable[[BuildContext, Path, OutputOptions], Verdict | None]
+__all__ = ["LinkStep", "OutputOptions", "OutputStep", "Verdict", "link_steps", "output_steps"]
 
 
 def link_steps() -> list[LinkStep]:

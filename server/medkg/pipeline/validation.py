@@ -9,7 +9,6 @@ A rejected build's whole output, reports included, is kept in ``DIR.rejected/`` 
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,11 +18,13 @@ from rdflib import DCTERMS, RDFS, SKOS, Graph, Literal
 from rdflib.term import Node
 
 from ..namespaces import MEDKG, SH
+from . import layout
 from .context import BuildContext
 from .diagnostics import Diagnostics, Severity, SourceLocation
 from .inference import paused_gc
+from .layout import write_text
 from .ntriples import ntriples_turtle
-from .output import OutputOptions, write_text
+from .output import OutputOptions, Verdict
 from .shacl_report import load_ontology, load_shapes, report_graph, validate
 from .shacl_sparql import Result
 
@@ -128,23 +129,28 @@ def add_diagnostics(found: list[Entry], diagnostics: Diagnostics) -> None:
         else:
             diagnostics.add(entry.severity, entry.code, entry.headline, entry.location)
     for code, count in sorted(notes.items()):
-        diagnostics.info(code, f"{count} note(s) of this kind; listed in validation.txt", SourceLocation("graph.ttl"))
+        diagnostics.info(code, f"{count} note(s) of this kind; listed in {layout.VALIDATION_TEXT}",
+                         SourceLocation(layout.GRAPH))
 
 
 def write_reports(found: list[Entry], shapes: Graph, folder: Path) -> None:
     # sorted N-Triples lines (valid Turtle): stable without canonicalizing blank nodes, whose ids are digests
-    write_text(folder / "validation.ttl", ntriples_turtle(report_graph([e.result for e in found], shapes)))
-    write_text(folder / "validation.txt", report_text(found))
+    write_text(folder / layout.VALIDATION, ntriples_turtle(report_graph([e.result for e in found], shapes)))
+    write_text(folder / layout.VALIDATION_TEXT, report_text(found))
 
 
-def validate_step(ctx: BuildContext, folder: Path, options: OutputOptions) -> None:
-    """Output step: the validation gate (see the module docstring)."""
+def verdict(found: list[Entry]) -> Verdict:
+    counts = Counter(e.severity for e in found)
+    return Verdict(counts["error"], counts["warning"], counts["info"])
+
+
+def validate_step(ctx: BuildContext, folder: Path, options: OutputOptions) -> Verdict:
+    """Output step: the validation gate (see the module docstring); returns its verdict."""
     shapes = load_shapes()
-    graph_file = folder / "graph.ttl"  # the asserted graph as written by the build
+    graph_file = folder / layout.GRAPH  # the asserted graph as written by the build
     with paused_gc():
         results = validate(ctx.graph, shapes, load_ontology(), graph_file if graph_file.is_file() else None)
-        found = entries(results, ctx.graph, provenance_locator(ctx, SourceLocation("graph.ttl")))
+        found = entries(results, ctx.graph, provenance_locator(ctx, SourceLocation(layout.GRAPH)))
         write_reports(found, shapes, folder)
     add_diagnostics(found, ctx.diagnostics)
-    print(f"medkg: {summary(found)}; details in validation.txt (in DIR, or DIR.rejected if the build is rejected)",
-          file=sys.stderr, flush=True)
+    return verdict(found)

@@ -14,14 +14,15 @@ import pyoxigraph as ox
 
 from ... import namespaces
 from ...namespaces import MEDKG
+from .. import layout
 from ..diagnostics import InputError, SourceLocation
 
 SKOS = str(namespaces.SKOS)  # plain strings: pyoxigraph terms are compared by their text
 DCT = str(namespaces.DCTERMS)
 RDFS_LABEL = str(namespaces.RDFS.label)
 RDF_TYPE = str(namespaces.RDF.type)
-GRAPH_FILE = "graph.ttl"
-MANIFEST_FILE = "build.json"
+GRAPH_FILE = layout.GRAPH
+MANIFEST_FILE = layout.MANIFEST
 
 Values = dict[str, set[str]]  # property (short name) → values (IRIs, or literals as "text@lang")
 

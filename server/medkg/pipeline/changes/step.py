@@ -15,6 +15,7 @@ from typing import Any
 from rdflib import DCTERMS, OWL, RDFS, XSD, Graph, Literal, URIRef
 
 from ...namespaces import MEDKG, PROV
+from .. import layout
 from ..context import BuildContext
 from ..export import serialize
 from ..labels import normalize_label
@@ -24,8 +25,8 @@ from .compare import Change, Report, headline
 from .render import as_json
 from .vocabulary import change_date, change_iri, report_graph
 
-CHANGES_TTL = "changes.ttl"
-CHANGES_JSON = "changes.json"
+CHANGES_TTL = layout.CHANGES
+CHANGES_JSON = layout.CHANGES_JSON
 
 
 def changes_step(ctx: BuildContext, staging: Path, options: OutputOptions) -> None:
