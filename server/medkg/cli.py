@@ -139,12 +139,13 @@ def _configure_index(p: argparse.ArgumentParser) -> None:
 def _run_index(args: argparse.Namespace) -> int:
     from .pipeline.index import index_build
 
-    if not (args.dir / "graph.ttl").is_file() or not (args.dir / "build.json").is_file():
-        print(f"medkg: error: {args.dir} is not a build folder (no graph.ttl or build.json)", file=sys.stderr)
+    problem = layout.problem(args.dir)
+    if problem:
+        print(f"medkg: error: {problem}", file=sys.stderr)
         return EXIT_INPUT
     manifest = index_build(args.dir)
-    print(f"medkg: wrote {args.dir / 'store'}: {manifest['store_triples']} triples, build {manifest['build_id']}",
-          file=sys.stderr)
+    print(f"medkg: wrote {args.dir / layout.STORE}: {manifest['store_triples']} triples, build "
+          f"{manifest['build_id']}", file=sys.stderr)
     return EXIT_OK
 
 
