@@ -42,6 +42,7 @@ def test_a_chain_that_would_equate_two_different_definitions_is_lowered() -> Non
     assert {(glossary, cfr), (glossary, usc), (cfr, usc)} <= set(g.subject_objects(SKOS.closeMatch))
     (evidence,) = g.objects(glossary, MEDKG.mappingEvidence)
     assert str(evidence).startswith(f"skos:closeMatch PSO <{cfr}>: same label “pso”; lowered from exactMatch")
+    assert str(evidence).endswith("their own link is only skos:closeMatch")
     assert [d.code for d in ctx.diagnostics] == ["mapping.lowered"]
 
 

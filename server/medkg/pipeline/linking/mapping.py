@@ -298,34 +298,36 @@ def exact_groups(ctx: BuildContext) -> list[set[URIRef]]:
     return sorted((g for g in groups.values() if len(g) > 2), key=lambda g: sorted(g))
 
 
-def overstated(ctx: BuildContext, group: set[URIRef]) -> tuple[URIRef, URIRef] | None:
-    """Two concepts the closure would equate that the evidence does not: a weaker asserted link, or two
-    regulatory definitions never found to agree."""
+def overstated(ctx: BuildContext, group: set[URIRef]) -> tuple[URIRef, URIRef, str] | None:
+    """Two concepts the closure would equate that the evidence does not, and why: a weaker asserted link, or two
+    regulatory definitions never compared with each other."""
     graph = ctx.graph
     for one in sorted(group):
         for other in sorted(group):
             if one >= other or (one, SKOS.exactMatch, other) in graph or (other, SKOS.exactMatch, one) in graph:
                 continue
-            weaker = any((a, p, b) in graph for p in WEAKER for a, b in ((one, other), (other, one)))
-            both = all((c, RDF.type, MEDKG.RegulatoryConcept) in graph for c in (one, other))
-            if weaker or both:
-                return one, other
+            weaker = [p for p in WEAKER for a, b in ((one, other), (other, one)) if (a, p, b) in graph]
+            if weaker:
+                return one, other, f"their own link is only {graph.namespace_manager.normalizeUri(weaker[0])}"
+            if all((c, RDF.type, MEDKG.RegulatoryConcept) in graph for c in (one, other)):
+                return one, other, "both are regulatory definitions that were never compared with each other"
     return None
 
 
 def honest_closure(ctx: BuildContext) -> None:
     """Lower to closeMatch every exact link of a chain that would equate concepts the evidence does not."""
     for group in exact_groups(ctx):
-        pair = overstated(ctx, group)
-        if pair is None:
+        found = overstated(ctx, group)
+        if found is None:
             continue
-        why = (f"lowered from exactMatch: through it, exactMatch is transitive, {pair[0]} and {pair[1]} would be "
-               "equated, and their own definitions do not agree")
-        for one, other in sorted((s, o) for s, o in ctx.graph.subject_objects(SKOS.exactMatch)
-                                 if s in group and isinstance(o, URIRef)):
-            _lower(ctx, one, other, why)  # type: ignore[arg-type]
+        one, other, reason = found
+        why = (f"lowered from exactMatch: through it, exactMatch is transitive, <{one}> and <{other}> would be "
+               f"equated, and {reason}")
+        for source, target in sorted((s, o) for s, o in ctx.graph.subject_objects(SKOS.exactMatch)
+                                     if s in group and isinstance(o, URIRef)):
+            _lower(ctx, source, target, why)  # type: ignore[arg-type]
         ctx.diagnostics.info("mapping.lowered", f"{len(group)} concepts joined by exactMatch links: {why}",
-                             _here(ctx, pair[0]))
+                             _here(ctx, one))
 
 
 def _lower(ctx: BuildContext, source: URIRef, target: URIRef, why: str) -> None:
