@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import changes_cli, formats, nginx, serve, settings, validate_cli
+from . import annotate_cli, changes_cli, formats, nginx, serve, settings, validate_cli
 from .namespaces import DEFAULT_BASE
 from .pipeline import layout
 from .pipeline.build import EXIT_BUSY, EXIT_INPUT, EXIT_OK, BuildResult, build
@@ -164,6 +164,8 @@ COMMANDS: list[Command] = [
             validate_cli.configure, validate_cli.run),
     Command("diff", "what changed between two builds: concepts, provisions, cross-references, and the rules that "
             "did it (exit 0 nothing, 1 changes, 2 bad input)", changes_cli.configure, changes_cli.run),
+    Command("annotate", "mark the defined terms of a text file, offline (as GET /annotate)", annotate_cli.configure,
+            annotate_cli.run),
 ]
 
 

@@ -159,7 +159,8 @@ def asgi() -> BufferedBodies:
 
     config = settings.resolve()
     app = wsgi()
-    limit = Limits(int(config["MAX_QUERY_LENGTH"]), 0).max_body
+    # a body may hold the longest query, or the largest text to annotate percent-encoded in a form
+    limit = max(Limits(int(config["MAX_QUERY_LENGTH"]), 0).max_body, 3 * int(config["MAX_ANNOTATE_BYTES"]) + 65536)
     threads = int(os.environ.get("MEDKG_THREADS") or config["THREADS"])
     return BufferedBodies(WSGIMiddleware(app, workers=threads), limit,  # type: ignore[arg-type]
                           float(config["BODY_TIMEOUT"]))

@@ -34,6 +34,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("QUERY_TIMEOUT", 10.0, "hard time limit of one SPARQL query, in seconds", float),
     Setting("MAX_RESULT_ROWS", 10000, "most rows (or triples) one query may return", int),
     Setting("MAX_QUERY_LENGTH", 20000, "longest query accepted, in characters", int),
+    Setting("MAX_ANNOTATE_BYTES", 1048576, "largest text /annotate accepts, in bytes of UTF-8 (then 413)", int),
     Setting("ANSWER_CACHE_SIZE", 2048, "SPARQL answers kept in memory per worker, keyed on the build (0: none)", int),
     Setting("ANSWER_CACHE_MB", 64, "memory the SPARQL answer cache of one worker may hold, in MiB", int),
     Setting("PAGE_CACHE_SIZE", 2048, "rendered pages and documents kept in memory per worker (0: none)", int),

@@ -15,12 +15,13 @@ from .site import load_site
 
 def register(app: Flask) -> None:
     """Precompute the site's indexes for the loaded build, then mount its blueprints."""
-    from . import changes_view, dumps, views
+    from . import annotate_view, changes_view, dumps, views
 
     dataset: Dataset = app.extensions[extensions.DATASET]
     app.extensions[extensions.SITE] = load_site(dataset, int(app.config.get("PAGE_CACHE_SIZE") or 0),
                                                  int(app.config.get("PAGE_CACHE_MB") or 0) * MIB)
     app.register_blueprint(dumps.bp)
+    app.register_blueprint(annotate_view.bp)
     changes_view.register(app, app.extensions[extensions.SITE])
     app.register_blueprint(views.bp)
     app.extensions.setdefault(extensions.VOID_HOOKS, []).append(lambda g, d, root: advertise_dumps(dataset, g, d, root))

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from rdflib import DCTERMS, OWL, RDFS, SKOS, Graph, Literal, URIRef
 
@@ -38,6 +39,7 @@ class Site:
     dumps: dict[str, bytes] = field(default_factory=dict)
     dumps_lock: threading.Lock = field(default_factory=threading.Lock)
     documents: AnswerCache = field(default_factory=lambda: AnswerCache(0))
+    annotator: Any = None  # annotator.Annotator, built on first use (annotator.annotator_of)
 
     @cached_property
     def triple_count(self) -> int:

@@ -68,11 +68,11 @@ class TermMatcher:
                 start = end - length + 1
                 if _whole_word(text, start, end + 1):
                     found.append((start, end + 1, concepts))
-        taken: list[tuple[int, int]] = []
+        taken = bytearray(len(text))  # 1 where an accepted match stands: linear however many matches there are
         accepted = []
         for start, end, concepts in sorted(found, key=lambda m: (m[0] - m[1], m[0])):
-            if all(end <= a or start >= b for a, b in taken):
-                taken.append((start, end))
+            if 1 not in taken[start:end]:
+                taken[start:end] = b"\x01" * (end - start)
                 accepted.append((start, end, concepts))
         return sorted(accepted)
 
