@@ -62,8 +62,27 @@ def check_build(folder: Path) -> str | None:
     return None
 
 
+def check_base(folder: Path, base: str | None) -> str | None:
+    """Why the site cannot answer for ``base`` over this build (none of its IRIs lies under it), or None."""
+    from .pipeline.output import load_manifest
+
+    built = str(load_manifest(folder).get("base") or "")
+    if not base or base == built or built.startswith(base):
+        return None
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(str(folder / STORE_DIR))
+    literal = json.dumps(base)  # a JSON string is a valid SPARQL string literal
+    found = store.query(f"ASK {{ GRAPH ?g {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), {literal})) }} }}")
+    del store
+    if found:
+        return None
+    return (f"--base {base} matches none of the IRIs of {folder}: its base is {built} (serve it with "
+            f"--base {built}, or omit --base; to publish under {base}, build with 'medkg build --base {base}')")
+
+
 def run(args: argparse.Namespace) -> int:
-    problem = check_build(args.dir)
+    problem = check_build(args.dir) or check_base(args.dir, args.base)
     if problem:
         print(f"medkg: error: {problem}", file=sys.stderr)
         return EXIT_INPUT
