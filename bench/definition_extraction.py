@@ -3,7 +3,7 @@
     .venv/bin/python bench/definition_extraction.py [SOURCE ...]
 
 Default sources: data/cfr-42-422-subpart-h.txt and ../shared/data's ecfr-md-42cfr-part422, ecfr-md-42cfr-part423
-and uscode-title42-partC. The gold list is tests/data/ecfr_gold_terms.txt (read by tests/definition_gold.py, the
+and uscode-title42-partC. The gold list is tests/data/ecfr_gold_terms.txt (read by tests/support/gold.py, the
 same scoring the test uses). A term matches when its section and its label agree (case, punctuation, hyphens and a
 parenthesised acronym ignored). Prints one line per section (gold, found, correct, misses, false positives), then
 the totals.

@@ -10,7 +10,7 @@ times, each over ``--runs`` runs:
   (parameter parsing, the ranked search, the expansion resource, JSON);
 - the engine alone (``FilterIndex.search``);
 - the peer, in the same run: ``SearchIndex.suggest`` (what ``/suggest`` runs: a scan of every label) for the same
-  text, which ranks the same way (``tests/test_fhir_real.py`` proves the orders equal).
+  text, which ranks the same way (``tests/fhir/test_real.py`` proves the orders equal).
 
 Reports medians per keystroke, then the median, p90 and max over keystrokes, and the ratio peer / ours; and the
 start-up time of the FHIR terminology (its share of loading a build). The HTTP round trip is timed twice: wall

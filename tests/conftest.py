@@ -9,18 +9,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from rdflib import Graph
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-SHARED_DATA = SHARED / "data"
+from tests.support.paths import ROOT, SHARED, SHARED_DATA, shared_path
 
-
-def shared_path(*parts: str) -> Path:
-    """A path under ../shared, or skip the test with a clear reason when it is absent."""
-    path = SHARED.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"../shared is absent here ({path} not found): this test reads the shared corpora in place")
-    return path
-
+__all__ = ["ROOT", "SHARED", "SHARED_DATA", "shared_path"]
 
 @pytest.fixture(scope="session")
 def root() -> Path:
@@ -30,7 +21,7 @@ def root() -> Path:
 @pytest.fixture(scope="module")
 def app() -> Flask:
     """The app over the hand-written linked-data fixture build; a test module needing another build overrides it."""
-    from linkeddata_helpers import make_app
+    from tests.support.linkeddata import make_app
 
     return make_app()
 

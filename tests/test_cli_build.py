@@ -6,11 +6,12 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import shared_path
-from glossary_support import ROOT
 from medkg.cli import main
 from medkg.namespaces import MEDKG
 from rdflib import DCTERMS, RDF, SKOS, Graph
+
+from tests.support.glossary import ROOT
+from tests.support.paths import shared_path
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ import pyoxigraph as ox
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from linkeddata_helpers import PSO, PSO_PATH, make_app
 from medkg import formats
 from medkg.extensions import SPARQL
 from medkg.pipeline.export import SERIALIZERS, serialize
@@ -18,6 +17,8 @@ from medkg.pipeline.oxterms import graph_from_ox
 from medkg.validate_cli import guess_format
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
+
+from tests.support.linkeddata import PSO, PSO_PATH, make_app
 
 SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")

@@ -9,11 +9,12 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from linkeddata_helpers import PSO_PATH, make_app, site_of
 from medkg.app import create_app
 from medkg.extensions import SPARQL
 from medkg.sparql.cache import MIB, AnswerCache
-from sparql_support import write_build
+
+from tests.support.linkeddata import PSO_PATH, make_app, site_of
+from tests.support.sparql import write_build
 
 FORM = "application/x-www-form-urlencoded"
 

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask, Response, abort
 from flask.testing import FlaskClient
-from linkeddata_helpers import make_app
 from medkg.extensions import SPARQL
+
+from tests.support.linkeddata import make_app
 
 ERROR_MARKER = "a secret detail of the failure"
 

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 from medkg.nginx import config as nginx_config
-from sparql_support import BASE, GRAPH, free_port, serve_process, write_build
+
+from tests.support.sparql import BASE, GRAPH, free_port, serve_process, write_build
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 QUICK = "ASK { ?c skos:altLabel \"PSO\"@en }"

@@ -7,9 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
-from linkeddata_helpers import make_app, site_of
 from medkg import cli, settings
 from medkg.extensions import SPARQL
+
+from tests.support.linkeddata import make_app, site_of
 
 PACKAGE = Path(settings.__file__).resolve().parent
 

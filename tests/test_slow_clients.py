@@ -12,7 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from sparql_support import running_server, write_build
+
+from tests.support.sparql import running_server, write_build
 
 THREADS = 2
 BODY_TIMEOUT = 6.0

@@ -15,7 +15,8 @@ from flask import Flask
 from medkg.app import create_app
 from medkg.pipeline.index import content_id, index_build
 from medkg.store import STORE_DIR, NoStore, open_dataset
-from sparql_support import GRAPH, INFERRED, PSO, write_build
+
+from tests.support.sparql import GRAPH, INFERRED, PSO, write_build
 
 ROOT = Path(__file__).resolve().parents[1]
 

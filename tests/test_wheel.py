@@ -20,8 +20,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
-from sparql_support import free_port, wait_until_up
+
+from tests.support.paths import ROOT
+from tests.support.sparql import free_port, wait_until_up
 
 
 @pytest.fixture(scope="module")

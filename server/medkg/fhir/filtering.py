@@ -5,7 +5,7 @@ label starts with the text, 3 another label does, 4 a label contains it; then by
 IRI. Here every label is a row numbered in that order (kind, length, folded text, IRI), so within each rank the rows
 come out already sorted and the first ``offset + count`` distinct concepts end the search: exact labels come from a
 dict, prefixes from bisection of sorted texts, containment from a posting list of the text's rarest 1-3-gram.
-``tests/test_fhir_filter.py`` (a synthetic vocabulary that takes every path) and ``tests/test_fhir_real.py`` (the
+``tests/fhir/test_filter.py`` (a synthetic vocabulary that takes every path) and ``tests/fhir/test_real.py`` (the
 real build) prove the order and the totals equal to ``SearchIndex.suggest``.
 
 ``total`` is exact for texts of up to three characters (each n-gram's concepts are counted at start-up; within one

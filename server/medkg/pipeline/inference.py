@@ -10,9 +10,9 @@ give the same triples:
 
 Both keep only what a user would query (``keep``): new triples about the data's own resources, without
 ``owl:sameAs``, without typing by RDF/RDFS/OWL/XSD built-ins (``rdfs:Resource``, ``owl:Thing``...), without
-triples about the schema's terms, and without reflexive triples (``x skos:exactMatch x``). ``tests/test_inference.py``
-proves the two equal (set equality) on example graphs and on a real build. Choose with
-``medkg build --reasoner`` (default: the ``REASONER`` setting, ``MEDKG_REASONER``).
+triples about the schema's terms, and without reflexive triples (``x skos:exactMatch x``).
+``tests/pipeline/test_inference.py`` proves the two equal (set equality) on example graphs and on a real build.
+Choose with ``medkg build --reasoner`` (default: the ``REASONER`` setting, ``MEDKG_REASONER``).
 """
 
 from __future__ import annotations
@@ -203,7 +203,7 @@ def _types(edges: dict[Node, Pairs], data: Graph, schema: Schema, asserted: Pair
 def infer_fast(data: Graph, schema_graph: Graph) -> set[Triple]:
     """The same entailments as ``infer_owlrl``, computed by the rules our schema can fire. Every node these rules
     reach is a subject or non-class object of the data, so ``keep``'s test for the data's own resources reduces to
-    "an IRI that the schema does not describe" (``tests/test_inference.py`` proves the results equal)."""
+    "an IRI that the schema does not describe" (``tests/pipeline/test_inference.py`` proves the results equal)."""
     schema = compile_schema(schema_graph)
     rules = set(schema.supers) | set(schema.inverses) | schema.symmetric | schema.transitive
     targets = {q for qs in (*schema.supers.values(), *schema.inverses.values()) for q in qs}

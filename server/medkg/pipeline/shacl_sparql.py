@@ -4,8 +4,8 @@ The shapes in ``shapes/`` stay the single source of truth. Each constraint of ea
 returning the focus node (``?this``), and where the constraint has them the offending value (``?value``) and
 path (``?path``); the target of the shape is joined into the query, so one query checks every focus node at
 once instead of once per focus node as pySHACL does. Only the constraint components our shapes use are
-supported; any other one is refused (``UnsupportedShape``) rather than silently skipped. ``tests/test_shapes.py``
-proves that this engine and pySHACL give the same results on every example graph.
+supported; any other one is refused (``UnsupportedShape``) rather than silently skipped.
+``tests/pipeline/test_shapes.py`` proves that this engine and pySHACL give the same results on every example graph.
 """
 
 from __future__ import annotations
