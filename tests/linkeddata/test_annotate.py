@@ -6,13 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, shared_path
 from flask import Flask
 from flask.testing import FlaskClient
-from linkeddata_helpers import make_app, site_of
 from medkg.cli import main
 from medkg.linkeddata.annotator import annotator_of
 from medkg.pipeline.build import EXIT_INPUT, EXIT_OK, build
+
+from tests.support.linkeddata import make_app, site_of
+from tests.support.paths import ROOT, shared_path
 
 CONCEPT = "https://w3id.org/medkg/concept/"
 AFFILIATED = CONCEPT + "42-cfr-422/422.354/affiliated"
