@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from linkeddata_helpers import FIXTURE, with_store
 from medkg.cli import main
 from medkg.pipeline.build import EXIT_INPUT
 from medkg.serve import check_base
+
+from tests.support.linkeddata import FIXTURE, with_store
 
 
 def test_a_base_matching_none_of_the_builds_iris_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
