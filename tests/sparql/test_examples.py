@@ -141,8 +141,9 @@ def test_no_example_returns_duplicate_rows(client: FlaskClient, path: Path) -> N
 
 
 def test_every_example_runs_unchanged_through_sparqlwrapper(built: Path) -> None:
-    from sparql_support import running_server
     from SPARQLWrapper import JSON, SPARQLWrapper
+
+    from tests.support.sparql import running_server
 
     with running_server(built, workers=1) as url:
         for path in EXAMPLES:
