@@ -83,5 +83,5 @@ def test_a_generated_graph_builds_end_to_end_with_its_store(tmp_path: Path) -> N
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
     assert (out / "store").is_dir()
-    generated = Graph().parse(source, format="nt")
-    assert isomorphic(Graph().parse(out / "graph.ttl", format="turtle"), generated)
+    generated, built = Graph().parse(source, format="nt"), Graph().parse(out / "graph.ttl", format="turtle")
+    assert set(generated) <= set(built)  # every triple as it was (the link steps may add links between concepts)
