@@ -91,3 +91,14 @@ def test_the_api_answers_json_on_the_fixture_build_too() -> None:
     client = make_app().test_client()
     answer = client.get("/applicable-definitions", query_string={"provision": "<script>"})
     assert answer.status_code == 404 and answer.mimetype == "application/json"
+
+
+def test_a_concept_published_under_another_parts_scheme_moved_permanently(client: FlaskClient) -> None:
+    """Before one scheme per part, every regulatory concept was minted under 42-cfr-422: those IRIs keep working."""
+    assert client.get("/concept/42-cfr-405/405.904/party").status_code == 303
+    for old, new in (("/concept/42-cfr-422/405.904/party", "/concept/42-cfr-405/405.904/party"),
+                     ("/concept/42-cfr-422/405.904/party.ttl", "/concept/42-cfr-405/405.904/party.ttl")):
+        answer = client.get(old)
+        assert answer.status_code == 301 and answer.headers["Location"].endswith(new), old
+    assert client.get("/concept/42-cfr-422/405.904/no-such-term").status_code == 404
+    assert client.get("/concept/42-cfr-405/405.904/no-such-term").status_code == 404

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request
@@ -28,6 +29,9 @@ OFFERED: dict[str, Format] = formats.by_media_type(formats.DOCUMENTS)
 DUMPS_OFFERED: dict[str, Format] = formats.by_media_type(formats.DUMPS)
 IRI_SAFE = ":/?#[]@!$&'()*+,;=%~"  # kept as they are when a path that is no IRI is shown percent-encoded
 MAX_QUERY = 200  # characters of a search: longer texts are cut, never a reason for slow answers
+# Before one scheme per CFR part, every regulatory concept was minted under the part-422 scheme, e.g.
+# concept/42-cfr-422/423.4/…: such an IRI answers 301 to its concept under its own part's scheme.
+OTHER_PART_CONCEPT = re.compile(r"concept/(\d+)-cfr-(\d+)/((\d+)\.[^/]+/.+)")
 
 
 def not_acceptable(offered: list[str]) -> BaseResponse:
@@ -91,10 +95,24 @@ def resource(path: str) -> ResponseReturnValue:
     fmt = BY_SUFFIX.get(dot + suffix) if stem else None
     if fmt is not None and exists(current, current.paths.iri(stem)):
         return document(current, current.paths.iri(stem), fmt)
+    if (moved := moved_path(current, path)) is not None:
+        return redirect(request.script_root + "/" + moved, code=301)
     gone = current_app.extensions.get(extensions.GONE)  # an IRI an earlier build had: 410, not 404
     if gone is not None and (answer := gone(current, path)) is not None:
         return answer
     return not_found(iri, fmt)
+
+
+def moved_path(current: Site, path: str) -> str | None:
+    """The path of a regulatory concept published under another part's scheme, if this build holds it."""
+    match = OTHER_PART_CONCEPT.fullmatch(path)
+    if match is None or match[2] == match[4]:
+        return None
+    moved = f"concept/{match[1]}-cfr-{match[4]}/{match[3]}"
+    stem, dot, suffix = moved.rpartition(".")
+    held = exists(current, current.paths.iri(moved)) or (
+        dot + suffix in BY_SUFFIX and exists(current, current.paths.iri(stem)))
+    return moved if held else None
 
 
 def see_other(path: str) -> ResponseReturnValue:
