@@ -153,3 +153,11 @@ def test_every_example_runs_unchanged_through_sparqlwrapper(built: Path) -> None
             bindings = wrapper.query().convert()["results"]["bindings"]  # type: ignore[index, call-overload]
             rows = [tuple(sorted((k, v["value"]) for k, v in b.items())) for b in bindings]
             assert rows and len(rows) == len(set(rows)), path.name
+
+
+def test_an_unknown_prefix_gets_a_short_message_naming_it_and_the_predeclared_ones(client: FlaskClient) -> None:
+    response = client.post("/sparql", data={"query": "SELECT * WHERE {\n  ?s foaf:name ?o\n}"})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400, text
+    assert "unknown prefix foaf: (declare it with PREFIX foaf: <...>)" in text
+    assert "predeclared here: dct:, eli:, medkg:" in text and "skos:" in text and len(text) < 400

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -70,7 +71,7 @@ def execute(dataset: Dataset, job: Job) -> Reply:
         chosen = choose(form_of(result), job.accept, job.format)
         return render(result, chosen, job.max_rows)
     except SyntaxError as exc:
-        return error(400, f"query syntax error: {exc}")
+        return error(400, syntax_message(job.query, str(exc)))
     except NotAcceptable as exc:
         return error(406, str(exc))
     except (UnknownFormat, ValueError) as exc:
@@ -79,6 +80,25 @@ def execute(dataset: Dataset, job: Job) -> Reply:
         return error(400, f"query failed: {exc}")
     except Exception as exc:  # anything else is our fault, but must never take the query process down
         return error(500, f"query failed: {type(exc).__name__}: {exc}")
+
+
+_AT = re.compile(r"error at (\d+):(\d+)")
+_PNAME = re.compile(r"([A-Za-z][\w.-]*)?:[^\s:{}()<>]*$")
+
+
+def syntax_message(query: str, message: str) -> str:
+    """The engine's syntax error; for an undeclared prefix, a short message naming it and the predeclared ones."""
+    at = _AT.search(message)
+    if "Prefix not found" not in message or at is None:
+        return f"query syntax error: {message}"
+    line, column = int(at.group(1)), int(at.group(2))
+    lines = query.splitlines() or [""]
+    before = lines[min(line, len(lines)) - 1][: max(column - 1, 0)]
+    name = _PNAME.search(before)
+    prefix = f"{name.group(1) or ''}:" if name else "a prefix"
+    known = ", ".join(f"{p}:" for p in sorted(QUERY_PREFIXES))
+    return (f"query syntax error at {line}:{column}: unknown prefix {prefix} (declare it with PREFIX "
+            f"{prefix} <...>); predeclared here: {known}")
 
 
 def render(result: Any, chosen: ResultFormat, max_rows: int) -> Reply:
