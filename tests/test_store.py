@@ -73,7 +73,7 @@ def test_health_header_and_etags_name_the_build(tmp_path: Path) -> None:
     health = client.get("/-/health")
     assert health.headers["Cache-Control"] == "no-store"
     data = health.get_json()
-    assert data["status"] == "ok" and data["build"] == build_id and data["triples"] == 52
+    assert data["status"] == "ok" and data["build"] == build_id and data["triples"] == 61
     assert data["store"] == str(one / STORE_DIR)
     page = client.get("/concept/healthcare-gov-glossary/provider-sponsored-organization.html")
     query = client.get("/sparql", query_string={"query": "ASK {}"},

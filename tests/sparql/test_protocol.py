@@ -258,7 +258,7 @@ def test_protocol_dataset(client: FlaskClient) -> None:
 
 
 def test_predeclared_prefixes_and_redeclaration(client: FlaskClient) -> None:
-    assert len(select(client, "SELECT ?s { ?s a medkg:Provision }")) == 2
+    assert len(select(client, "SELECT ?s { ?s a medkg:Provision }")) == 4
     redeclared = "PREFIX skos: <http://example.org/not-skos#> SELECT ?s { ?s a skos:Concept }"
     assert select(client, redeclared) == []
 
@@ -381,11 +381,11 @@ def test_service_description(client: FlaskClient, accept: str, rdflib_format: st
     assert len(list(graph.objects(service, SD.resultFormat))) == 8
     dataset = graph.value(service, SD.defaultDataset)
     assert graph.value(dataset, VOID.sparqlEndpoint) == URIRef("http://localhost/sparql")
-    assert graph.value(dataset, VOID.triples).toPython() == 52  # 51 asserted + 1 only inferred
+    assert graph.value(dataset, VOID.triples).toPython() == 61  # 60 asserted + 1 only inferred
     assert graph.value(dataset, VOID.entities).toPython() == 5  # concepts
     sizes = {graph.value(n, SD.name): graph.value(graph.value(n, SD.graph), VOID.triples).toPython()
              for n in graph.objects(dataset, SD.namedGraph)}
-    assert sizes == {URIRef(BASE + "graph/asserted"): 51, URIRef(BASE + "graph/inferred"): 1}  # only what is new
+    assert sizes == {URIRef(BASE + "graph/asserted"): 60, URIRef(BASE + "graph/inferred"): 1}  # only what is new
 
 
 def test_void_hooks_extend_the_description(app: Flask, client: FlaskClient) -> None:

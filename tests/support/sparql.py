@@ -62,12 +62,21 @@ GRAPH = """\
     skos:inScheme <scheme/42-cfr-422> ;
     skos:prefLabel "Provider-sponsored organization"@en ;
     skos:definition "A public or private entity established by health care providers."@en ;
-    medkg:definedIn <cfr/42/422/422.350/b> .
+    medkg:definedIn <cfr/42/422/422.350/b> ;
+    medkg:scope <cfr/42/422/subpart-H> .
+
+<cfr/42/422/subpart-H> a medkg:Provision ;
+    medkg:citationLabel "42 CFR part 422, subpart H" ; rdfs:label "42 CFR part 422, subpart H" .
 
 <cfr/42/422/422.350> a medkg:Provision ;
     medkg:citationLabel "42 CFR 422.350" ; rdfs:label "42 CFR 422.350" ;
     dct:title "Definitions"@en ;
+    dct:isPartOf <cfr/42/422/subpart-H> ;
     medkg:amendedBy <fr/70/4741> .
+
+<cfr/42/422/422.354> a medkg:Provision ;
+    medkg:citationLabel "42 CFR 422.354" ; rdfs:label "42 CFR 422.354" ;
+    dct:isPartOf <cfr/42/422/subpart-H> .
 
 <cfr/42/422/422.350/b> a medkg:Provision ;
     medkg:citationLabel "42 CFR 422.350(b)" ; rdfs:label "42 CFR 422.350(b)" ;
