@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Flask
 
 from .. import extensions
+from .routes import bp
 from .terminology import Terminology
-from .views import bp
 
 
 def register(app: Flask) -> None:
