@@ -8,21 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.support.paths import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+from build_scaling import records  # noqa: E402  (the bench's generator of intact records: one definition)
+
 FIXED_MB, PER_INPUT_MB, MARGIN = 250, 100, 1.0  # measured here: 126 MB at 0.5 MB, 235 at 1.5, 420 at 3
-
-
-def records(megabytes: float) -> str:
-    """Intact glossary records in the flattened ``- key`` / ``- value`` format, adding up to ``megabytes``."""
-    out, size, i = [], 0, 0
-    while size < megabytes * 1e6:
-        text = (f"- term\n- Scaling term {i}\n- normalized_term\n- scaling-term-{i}\n- category\n- Plans\n"
-                f"- definition\n- The meaning of scaling term {i}, which a reader of the glossary looks up.\n"
-                f"- source_url\n- https://example.org/glossary/{i}\n- publisher\n- Example.org\n- license\n"
-                f"- CC-BY-4.0\nPage text of term {i}: what it is, who uses it and why it matters.\n\n")
-        out.append(text)
-        size += len(text)
-        i += 1
-    return "".join(out)
 
 
 def peak_rss_mb(source: Path, out: Path) -> float:
