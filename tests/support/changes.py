@@ -15,6 +15,8 @@ SECTION_FILES = {
     "422.2": "subpart-A-General-Provisions/section-422.2.md",
     "422.500": "subpart-K-Application-Procedures-Contracts-Medicare-Advantage-Organizations/section-422.500.md",
     "422.2260": "subpart-V-Medicare-Advantage-Communication-Requirements/section-422.2260.md",
+    "422.113": "subpart-C-Benefits-Beneficiary-Protections/section-422.113.md",
+    "422.62": "subpart-B-Eligibility-Election-Enrollment/section-422.62.md",
 }
 
 

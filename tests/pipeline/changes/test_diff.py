@@ -28,6 +28,9 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "500-current": build_of(tmp, "500-current", version_file("422.500")),
         "2-2019": build_of(tmp, "2-2019", version_file("422.2", "earlier")),
         "2-2021": build_of(tmp, "2-2021", version_file("422.2")),
+        "113-current": build_of(tmp, "113-current", version_file("422.113")),
+        "113-later": build_of(tmp, "113-later", version_file("422.113", "later")),
+        "62-earlier": build_of(tmp, "62-earlier", version_file("422.62", "earlier")),
     }
 
 
@@ -54,6 +57,28 @@ def test_422_2_2019_to_2021_parent_organization_added_two_definitions_reworded(b
     deleted = " ".join(words for op, words in special.diff or [] if op == "delete")
     assert "institutionalized," in deleted and "above," in deleted
     assert any(op == "insert" and "institutionalized-equivalent" in words for op, words in special.diff or [])
+
+
+def test_422_113_current_to_later_reports_the_new_cost_sharing_limits_and_nothing_else(builds):
+    """87 FR 22428 rewrote (b)(2)(v) as a list with (A), (B) and an italic list (*1*)-(*4*) of yearly limits, and
+    added (b)(2)(vi); the italic list is level 5 under (B), not paragraphs (b)(3), (b)(4)."""
+    report = report_of(builds["113-current"], builds["113-later"])
+    base = "https://w3id.org/medkg/cfr/42/422/422.113/b/2/"
+    found = [(c.kind, c.what, c.iri.removeprefix(base), c.prop) for c in report.changes]
+    assert found == [("modified", "provision", "v", "text")] + [
+        ("added", "provision", tail, None) for tail in ("v/A", "v/B", "v/B/1", "v/B/2", "v/B/3", "v/B/4", "vi")]
+    assert all(c.amended_by == ["87 FR 22428"] for c in report.changes)
+    assert "For 2026 and subsequent years, $115" in report.changes[-2].after
+    assert report.cosmetic > 0  # the dashes of (b), (b)(1)(i)… and the amendment-link line
+
+
+def test_422_62_earlier_cites_the_paragraphs_it_names(builds):
+    """"paragraphs (a)(4)(i)(A) and (a)(4)(i)(B)": the second item is a full path, not (a)(4) + (a)(4)(i)(B)."""
+    graph = Graph().parse(builds["62-earlier"] / "graph.ttl")
+    cited = {str(o) for o in graph.objects() if "/cfr/42/422/422.62/" in str(o)}
+    base = "https://w3id.org/medkg/cfr/42/422/422.62/"
+    assert {base + "a/4/i/A", base + "a/4/i/B", base + "a/5/iii"} <= cited
+    assert [iri for iri in cited if "/a/4/a" in iri or "/a/5/a" in iri] == []
 
 
 def test_the_same_build_twice_has_no_change_and_exits_0(builds, capsys):

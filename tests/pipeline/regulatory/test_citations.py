@@ -36,6 +36,12 @@ def labels(text: str, here: Ref = HERE) -> list[str]:
     ("sanctions under subpart O of this part.", ["42 CFR part 422, subpart O"]),
     ("In making this determination under this paragraph (1)(iii), CMS", []),
     ("listed in paragraphs (1) through (7) of this definition", []),
+    # § 422.62(a)(4)(ii), earlier version: "(i)" is a numeral at the third level, not the letter after (h)
+    ("the limitations in paragraphs (a)(4)(i)(A) and (a)(4)(i)(B) of this section",
+     ["42 CFR 422.350(a)(4)(i)(A)", "42 CFR 422.350(a)(4)(i)(B)"]),
+    ("as provided in paragraphs (a)(5)(ii), (iii), and (a)(6) of this section",
+     ["42 CFR 422.350(a)(5)(ii)", "42 CFR 422.350(a)(5)(iii)", "42 CFR 422.350(a)(6)"]),
+    ("in paragraphs (h) and (i) of this section", ["42 CFR 422.350(h)", "42 CFR 422.350(i)"]),
 ])
 def test_cfr_references(text: str, expected: list[str]) -> None:
     assert labels(text) == expected

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from .provisions import Ref, cfr_section
-from .structure import kinds_of
+from .structure import CFR_ORDER, USC_ORDER, kinds_of
 
 # Social Security Act section → 42 U.S.C. section (title XVIII Part C, and the sections Part 422 cites)
 SSA_TO_USC = {
@@ -207,23 +207,37 @@ def _target_section(qualifier: str, here: Ref, last: Ref | None) -> Ref | None:
     return Ref(here.code, here.title, here.part, here.subpart, here.section) if here.section else None
 
 
-def _expand(items: str) -> list[tuple[str, ...]]:
-    """"(a)(1) and (2)" → [(a, 1), (a, 2)]; "(a) and (e)" → [(a,), (e,)]."""
+def _expand(items: str, order: tuple[str, ...] = CFR_ORDER, level: int = 0) -> list[tuple[str, ...]]:
+    """"(a)(1) and (2)" → [(a, 1), (a, 2)]; "(a) and (e)" → [(a,), (e,)]. A later item starts at the deepest level
+    of the first item whose kind (``order``; the first item starts at ``level``) fits every one of its designators,
+    so "(a)(4)(i)(A) and (a)(4)(i)(B)" is two full paths ("i" is a numeral at level 3, not a letter)."""
     groups = [designators(g) for g in _ITEM.findall(items)]
     first = groups[0]
     paths = [first]
     for group in groups[1:]:
-        kinds = set(kinds_of(group[0]))
-        depth = next((i for i in range(len(first) - 1, -1, -1) if kinds & set(kinds_of(first[i]))), 0)
+        fits = [d for d in range(len(first) - 1, -1, -1) if _fits(group, order, level + d)]
+        depth = fits[0] if fits else _same_kind(first, group)
         paths.append(first[:depth] + group)
     return paths
+
+
+def _fits(group: tuple[str, ...], order: tuple[str, ...], level: int) -> bool:
+    """Whether ``group`` can be written starting at paragraph level ``level`` (italic levels as plain ones)."""
+    kinds = [k.removeprefix("i") if k in ("idigit", "iroman") else k for k in order[level:level + len(group)]]
+    return len(kinds) == len(group) and all(k in kinds_of(d) for k, d in zip(kinds, group, strict=True))
+
+
+def _same_kind(first: tuple[str, ...], group: tuple[str, ...]) -> int:
+    """Beyond the known levels: the deepest designator of ``first`` of a kind ``group`` starts with."""
+    kinds = set(kinds_of(group[0]))
+    return next((i for i in range(len(first) - 1, -1, -1) if kinds & set(kinds_of(first[i]))), 0)
 
 
 def _usc_relative(text: str, here: Ref) -> list[tuple[int, int, list[Citation]]]:
     keep = {"subsection": 0, "paragraph": 1, "subparagraph": 2, "clause": 3}
     section = Ref("usc", here.title, section=here.section)
     out = [(m.start(), m.end(), [Citation(section.child(*designators(m.group(2)), *p), m.group(0))
-                                 for p in _expand(m.group(1))]) for m in _USC_OF.finditer(text)]
+                                 for p in _expand(m.group(1), USC_ORDER, 1)]) for m in _USC_OF.finditer(text)]
     covered = Coverage(len(text))
     for start, end, _ in out:
         covered.claim(start, end)
@@ -233,7 +247,7 @@ def _usc_relative(text: str, here: Ref) -> list[tuple[int, int, list[Citation]]]
         depth = keep[m.group(1)]
         if len(here.paras) < depth:
             continue
-        paths = _expand(m.group(2))
+        paths = _expand(m.group(2), USC_ORDER, depth)
         out.append((m.start(), m.end(), [Citation(section.child(*here.paras[:depth], *p), m.group(0)) for p in paths]))
     return out
 
