@@ -105,3 +105,43 @@ def test_the_same_version_given_twice_is_one_version(tmp_path):
     graph = Graph().parse(out / "graph.ttl")
     assert {str(v).rsplit("/", 1)[1] for v in graph.objects(URIRef(SECTION), DCTERMS.hasVersion)} == {
         "2019-05-23", "2021-01-19"}
+
+
+@pytest.fixture(scope="module")
+def emergency(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    """§ 422.113 as of 2015 (80 FR 7959) and as of 2022 (87 FR 22428, which rewrote (b)(2)(v))."""
+    return make_app(build_versions(tmp_path_factory.mktemp("v113"), "v113", ("", "later"), section="422.113"))
+
+
+def test_date_on_a_paragraph_answers_with_the_paragraph_in_force_that_day(emergency):
+    client, para = emergency.test_client(), "/cfr/42/422/422.113/b/2/v"
+    assert client.get(para + "?date=2020-01-01").location.endswith(para + "/version/2015-02-12")
+    later = client.get(para + ".ttl?date=2023-01-01")
+    assert later.status_code == 303 and later.location.endswith(para + "/version/2022-04-14.ttl")
+    graph = Graph().parse(data=client.get(later.location).get_data(as_text=True), format="turtle")
+    node = URIRef(BASE + para[1:] + "/version/2022-04-14")
+    assert "dollar limit" in str(graph.value(node, MEDKG.versionText))
+    assert graph.value(node, MEDKG.amendmentPublished) == Literal("2022-04-14", datatype=XSD_DATE)
+    # (b)(2)(i) only lost a dash style: one wording since 2015; (b)(2)(vi) came in 2022
+    assert client.get("/cfr/42/422/422.113/b/2/i?date=2023-01-01").location.endswith("/b/2/i/version/2015-02-12")
+    assert client.get("/cfr/42/422/422.113/b/2/vi?date=2020-01-01").status_code == 404
+    page = client.get(para + ".html").get_data(as_text=True)
+    assert "Stored versions" in page and "<em>publication</em> dates" in page
+
+
+def test_version_iris_take_the_cfr_title_from_the_data(tmp_path):
+    """A part of another title (the path names title 45) gets version IRIs under that title, not 42."""
+    from tests.support.changes import version_file
+
+    for name, version in (("now", ""), ("before", "earlier")):
+        copy = tmp_path / name / "ecfr-md-45cfr-part422" / "subpart-K-x" / "section-422.500.md"
+        copy.parent.mkdir(parents=True)
+        copy.write_text(version_file("422.500", version).read_text(encoding="utf-8"), encoding="utf-8")
+    from medkg.pipeline.build import build
+
+    assert build([tmp_path / "now", tmp_path / "before"], tmp_path / "out", progress=lambda _m: None).written
+    graph = Graph().parse(tmp_path / "out" / "graph.ttl")
+    section = URIRef(BASE + "cfr/45/422/422.500")
+    labels = {str(graph.value(v, URIRef("http://www.w3.org/2000/01/rdf-schema#label")))
+              for v in graph.objects(section, DCTERMS.hasVersion)}
+    assert labels and all(label.startswith("45 CFR 422.500 (version of ") for label in labels)

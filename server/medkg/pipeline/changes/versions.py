@@ -7,14 +7,20 @@ force on ``--as-of DATE`` (the latest dated on or before it; without ``--as-of``
 section's text; the unversioned IRIs stay that text. Every version gets
 
 - ``{section}/version/{date}``: ``medkg:ProvisionVersion``, ``dct:isVersionOf`` the section (which has
-  ``dct:hasVersion``), ``eli:version_date``, ``medkg:supersededOn`` (the next version's date), ``dct:title``,
-  ``medkg:versionText`` (the whole section text), ``eli:changed_by`` the FR citations its source note adds to the
-  previous version's;
+  ``dct:hasVersion``), ``dct:title``, ``medkg:versionText`` (the whole section text), ``eli:changed_by`` the FR
+  citations its source note adds to the previous version's;
+- for each paragraph whose own text differs from the version before, ``{paragraph}/version/{date}`` (a
+  ``medkg:ProvisionVersion`` of the paragraph, ``medkg:inVersion`` the section version), so ``?date=`` on a
+  paragraph finds the wording in force;
 - for each term it defines whose definition differs from the version before, ``{concept}/version/{date}``:
   ``medkg:DefinitionVersion``, ``dct:isVersionOf`` the concept, ``medkg:versionText`` (the definition),
-  ``eli:version_date``, ``medkg:supersededOn``, ``medkg:inVersion`` the section version, ``eli:changed_by``.
+  ``medkg:inVersion`` the section version, ``eli:changed_by``.
 
-Dates are those of the Federal Register publications, not the (often later) effective dates.
+Each carries ``medkg:amendmentPublished`` (and ``eli:version_date``, the same day): the Federal Register
+publication date of the latest rule its source note cites, and ``medkg:supersededOn``, that date of the next
+version with another text. eCFR source notes give publication dates only, never effective dates (often later),
+so no ``eli:date_applicability`` is stated; "in force on a day" (``--as-of``, ``?date=``) means "the latest
+version published on or before it".
 """
 
 from __future__ import annotations
@@ -31,7 +37,9 @@ from ..context import BuildContext
 from ..diagnostics import SourceLocation
 from ..iris import IRIs
 from ..regulatory.history import FrCitation, emit_citation, parse_note
+from ..sources.ecfr_markdown import title_of
 from ..sources.registry import FORMATS, InputFile
+from .text import same_text
 
 _HEADING = re.compile(r"^#{1,6}\s*§\s*(\d+\.\d+)\s+(.*?)\s*#*\s*$", re.M)
 _NOTE = re.compile(r"^\[([^\]]* FR [^\]]*)\]\s*$", re.M)
@@ -44,6 +52,7 @@ class Version:
     item: InputFile
     section: str
     heading: str
+    title: str  # the CFR title, from the file's path (as the eCFR reader takes it)
     day: date
     citations: list[FrCitation] = field(default_factory=list)
 
@@ -60,19 +69,21 @@ def dated(item: InputFile) -> Version | None:
         return None
     citations = parse_note(note.group(1))
     days = [c.date for c in citations if c.date is not None]
-    return Version(item, head.group(1), head.group(2).rstrip(". "), max(days), citations) if days else None
+    if not days:
+        return None
+    return Version(item, head.group(1), head.group(2).rstrip(". "), title_of(item), max(days), citations)
 
 
 def select(items: Sequence[InputFile], ctx: BuildContext, as_of: date | None) -> tuple[list[InputFile],
                                                                                          list[list[Version]]]:
     """The files to parse (one version per section) and every section's versions, oldest first."""
-    groups: dict[str, list[Version]] = {}
+    groups: dict[tuple[str, str], list[Version]] = {}
     dropped: set[int] = set()
     for item in items:
         version = dated(item) if _is_section_file(item) else None
         if version is None:
             continue
-        same = groups.setdefault(version.section, [])
+        same = groups.setdefault((version.title, version.section), [])
         if any(v.item.text == item.text for v in same):
             dropped.add(id(item))  # the same file given twice is one version
         elif any(v.day == version.day for v in same):
@@ -82,7 +93,7 @@ def select(items: Sequence[InputFile], ctx: BuildContext, as_of: date | None) ->
         else:
             same.append(version)
     several = {s: sorted(vs, key=lambda v: v.day) for s, vs in groups.items() if len(vs) > 1}
-    for section, versions in sorted(several.items()):
+    for (_title, section), versions in sorted(several.items()):
         chosen = in_force(versions, as_of)
         if chosen is None:
             chosen = versions[0]
@@ -111,53 +122,96 @@ def emit_versions(ctx: BuildContext, sections: list[list[Version]]) -> None:
         _emit_section(ctx, versions)
 
 
+@dataclass
+class Parsed:
+    """One version parsed on its own: its definitions and its paragraphs' own texts (with their labels), by IRI."""
+
+    definitions: dict[str, str]
+    paragraphs: dict[str, str]
+    labels: dict[str, str]
+
+
 def _emit_section(ctx: BuildContext, versions: list[Version]) -> None:
     parsed = [_parse_alone(ctx.iris, v) for v in versions]
-    first = versions[0].section
-    section = str(ctx.iris.cfr("42", first.partition(".")[0], first))
-    previous_defs: dict[str, str] = {}
+    first = versions[0]
+    section = str(ctx.iris.cfr(first.title, first.section.partition(".")[0], first.section))
     previous_labels: set[str] = set()
-    for i, (version, defs) in enumerate(zip(versions, parsed, strict=True)):
+    nodes = []
+    for i, version in enumerate(versions):
         until = versions[i + 1].day if i + 1 < len(versions) else None
-        node = URIRef(f"{section}/version/{version.day.isoformat()}")
+        nodes.append(URIRef(f"{section}/version/{version.day.isoformat()}"))
         rules = [emit_citation(ctx, c, _where(version)) for c in version.citations
                  if c.label not in previous_labels] if i else []
-        _emit_version(ctx, section, node, version, until, rules)
-        for concept, text in sorted(defs.items()):
-            if previous_defs.get(concept) != text:
-                _emit_definition(ctx, concept, node, version, text, _until(concept, text, versions, parsed, i), rules)
-        previous_defs, previous_labels = defs, version.labels
+        _emit_version(ctx, section, nodes[i], version, until, rules)
+        previous_labels = version.labels
+        for iri, text, stop in _wordings([p.definitions for p in parsed], versions, i):
+            _emit_definition(ctx, iri, nodes[i], version, text, stop, rules)
+        for iri, text, stop in _wordings([p.paragraphs for p in parsed], versions, i):
+            if iri != section:  # the section's own text is in its version's whole text
+                _emit_paragraph(ctx, iri, parsed[i].labels.get(iri, iri), nodes[i], version, text, stop, rules)
 
 
-def _until(concept: str, text: str, versions: list[Version], parsed: list[dict[str, str]], i: int) -> date | None:
-    """The date of the first later version whose definition of ``concept`` differs (or that lacks it)."""
+def _wordings(texts: list[dict[str, str]], versions: list[Version], i: int) -> list[tuple[str, str, date | None]]:
+    """The texts of version ``i`` that differ from version ``i - 1`` (more than in whitespace or dash style) and
+    until when each stood."""
+    before = texts[i - 1] if i else {}
+    return [(iri, text, _until(iri, text, versions, texts, i))
+            for iri, text in sorted(texts[i].items()) if not _same(before.get(iri), text)]
+
+
+def _same(before: str | None, after: str | None) -> bool:
+    return before is not None and after is not None and same_text(before, after)
+
+
+def _until(iri: str, text: str, versions: list[Version], texts: list[dict[str, str]], i: int) -> date | None:
+    """The date of the first later version whose text of ``iri`` differs (or that lacks it)."""
     for j in range(i + 1, len(versions)):
-        if parsed[j].get(concept) != text:
+        if not _same(texts[j].get(iri), text):
             return versions[j].day
     return None
 
 
-def _parse_alone(iris: IRIs, version: Version) -> dict[str, str]:
-    """The version parsed on its own: its concepts' English definitions, by IRI."""
+def _parse_alone(iris: IRIs, version: Version) -> Parsed:
+    """The version parsed on its own: its concepts' English definitions and its provisions' own texts."""
     sub = BuildContext(IRIs(iris.base))
     FORMATS[VERSION_FORMAT].parse([version.item], sub)
-    return {str(s): str(o) for s, o in sub.graph.subject_objects(SKOS.definition)
-            if isinstance(o, Literal) and o.language in ("en", None)}
+    english = {p: {str(s): str(o) for s, o in sub.graph.subject_objects(p)
+                   if isinstance(o, Literal) and o.language in ("en", None)}
+               for p in (SKOS.definition, MEDKG.text)}
+    labels = {str(s): str(o) for s, o in sub.graph.subject_objects(MEDKG.citationLabel)}
+    return Parsed(english[SKOS.definition], english[MEDKG.text], labels)
+
+
+def _dates(node: URIRef, version: Version, until: date | None) -> list[tuple[URIRef, URIRef, Literal]]:
+    """A version's dates: the FR publication date its source note gives (never an effective date, which the note
+    does not give), and the publication date of the rule that superseded it."""
+    day = Literal(version.day.isoformat(), datatype=XSD.date)
+    triples = [(node, ELI.version_date, day), (node, MEDKG.amendmentPublished, day)]
+    if until is not None:
+        triples.append((node, MEDKG.supersededOn, Literal(until.isoformat(), datatype=XSD.date)))
+    return triples
 
 
 def _emit_version(ctx: BuildContext, section: str, node: URIRef, version: Version, until: date | None,
                   rules: list[URIRef]) -> None:
-    loc = _where(version)
-    label = f"42 CFR {version.section} (version of {version.day.isoformat()})"
+    label = f"{version.title} CFR {version.section} (version of {version.day.isoformat()})"
     triples = [(node, RDF.type, MEDKG.ProvisionVersion), (node, DCTERMS.isVersionOf, URIRef(section)),
                (URIRef(section), DCTERMS.hasVersion, node), (node, RDFS.label, Literal(label)),
-               (node, ELI.version_date, Literal(version.day.isoformat(), datatype=XSD.date)),
                (node, DCTERMS.title, Literal(version.heading, lang="en")),
                (node, MEDKG.versionText, Literal(section_text(version.item.text), lang="en"))]
-    if until is not None:
-        triples.append((node, MEDKG.supersededOn, Literal(until.isoformat(), datatype=XSD.date)))
-    triples += [(node, ELI.changed_by, rule) for rule in rules]
-    ctx.add_all(triples, loc)
+    triples += _dates(node, version, until) + [(node, ELI.changed_by, rule) for rule in rules]
+    ctx.add_all(triples, _where(version))
+
+
+def _emit_paragraph(ctx: BuildContext, paragraph: str, label: str, section_version: URIRef, version: Version,
+                    text: str, until: date | None, rules: list[URIRef]) -> None:
+    """``{paragraph}/version/{date}``: one per wording of a paragraph's own text (``?date=`` on it finds it)."""
+    node = URIRef(f"{paragraph}/version/{version.day.isoformat()}")
+    triples = [(node, RDF.type, MEDKG.ProvisionVersion), (node, DCTERMS.isVersionOf, URIRef(paragraph)),
+               (node, RDFS.label, Literal(f"{label} (version of {version.day.isoformat()})")),
+               (node, MEDKG.versionText, Literal(text, lang="en")), (node, MEDKG.inVersion, section_version)]
+    triples += _dates(node, version, until) + [(node, ELI.changed_by, rule) for rule in rules]
+    ctx.add_all(triples, _where(version))
 
 
 def _emit_definition(ctx: BuildContext, concept: str, section_version: URIRef, version: Version, text: str,
@@ -165,11 +219,8 @@ def _emit_definition(ctx: BuildContext, concept: str, section_version: URIRef, v
     node = URIRef(f"{concept}/version/{version.day.isoformat()}")
     triples = [(node, RDF.type, MEDKG.DefinitionVersion), (node, DCTERMS.isVersionOf, URIRef(concept)),
                (node, RDFS.label, Literal(f"definition as of {version.day.isoformat()}")),
-               (node, ELI.version_date, Literal(version.day.isoformat(), datatype=XSD.date)),
                (node, MEDKG.versionText, Literal(text, lang="en")), (node, MEDKG.inVersion, section_version)]
-    if until is not None:
-        triples.append((node, MEDKG.supersededOn, Literal(until.isoformat(), datatype=XSD.date)))
-    triples += [(node, ELI.changed_by, rule) for rule in rules]
+    triples += _dates(node, version, until) + [(node, ELI.changed_by, rule) for rule in rules]
     ctx.add_all(triples, _where(version))
 
 

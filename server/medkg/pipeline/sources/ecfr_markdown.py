@@ -49,7 +49,7 @@ def read_section(item: InputFile, ctx: BuildContext) -> Section | None:
     number, heading = _section_heading(item, lines[start] if lines else "", ctx, location)
     if number is None:
         return None
-    title, part = _title_of(item), number.split(".")[0]
+    title, part = title_of(item), number.split(".")[0]
     emit_scheme(ctx, cfr_scheme(title, part), location, _part_folder(item, part, ctx, location))
     subpart = _SUBPART.search(item.path.as_posix())
     ref = cfr_section(title, number, subpart.group(1) if subpart else None)
@@ -73,7 +73,7 @@ def _section_heading(item: InputFile, line: str, ctx: BuildContext,
     return (named.group(1), None) if named else (None, None)
 
 
-def _title_of(item: InputFile) -> str:
+def title_of(item: InputFile) -> str:
     """The CFR title from the path (``title-45-…``, ``ecfr-md-45cfr-…``); 42 when the path does not say."""
     match = _TITLE.search(item.path.as_posix())
     return match.group(1) or match.group(2) if match else "42"
