@@ -37,6 +37,7 @@ def register_blueprints(app: Flask) -> None:
     from . import fhir, linkeddata, sparql, system
 
     app.register_blueprint(system.bp)
+    app.register_blueprint(system.icon)
     sparql.register(app)
     linkeddata.register(app)  # its catch-all route dereferences our IRIs; more specific routes still win
     fhir.register(app)  # reads the linked-data site's labels and search index

@@ -1,10 +1,10 @@
-"""System pages under ``/-/`` (as in Datasette): health, settings, build metadata."""
+"""System pages under ``/-/`` (as in Datasette): health, settings, build metadata; and ``/favicon.ico``."""
 
 from __future__ import annotations
 
 import os
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, current_app, jsonify, redirect, url_for
 from flask.typing import ResponseReturnValue
 
 from . import extensions
@@ -12,6 +12,13 @@ from .settings import SETTINGS
 from .store import STORE_DIR, Dataset
 
 bp = Blueprint("system", __name__, url_prefix="/-")
+icon = Blueprint("icon", __name__)
+
+
+@icon.get("/favicon.ico")
+def favicon() -> ResponseReturnValue:
+    """Browsers ask for ``/favicon.ico`` where no page names an icon (a JSON answer): our SVG icon."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
 
 
 @bp.get("/health")

@@ -64,8 +64,9 @@ def examples() -> list[dict[str, str]]:
 
 def editor() -> ResponseReturnValue:
     vendor = Path(current_app.static_folder or "", "vendor", "yasgui", "yasgui.min.js")
+    base = current_app.extensions[extensions.DATASET].base  # result IRIs under it open this server's pages
     response = Response(render_template("sparql/editor.html", examples=examples(), endpoint=PATH,
-                                        has_editor=vendor.is_file()))
+                                        has_editor=vendor.is_file(), base=base))
     response.vary.add("Accept")
     return response
 
