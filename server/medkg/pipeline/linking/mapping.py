@@ -32,6 +32,7 @@ from ...namespaces import MEDKG
 from ..context import BuildContext, Triple
 from ..diagnostics import SourceLocation
 from ..labels import normalize_label
+from .mentions import MentionMatcher
 
 SAME_TEXT = 0.9
 
@@ -110,11 +111,11 @@ def link_mentions(ctx: BuildContext) -> None:
                 by_label[label if len(label) <= 3 else label.lower()].add(concept)
         if not by_label:
             continue
-        pattern = _mention_pattern(list(by_label))
+        matcher = MentionMatcher(by_label)
         for concept in concepts:
             # mentions ⊑ skos:related, which SKOS keeps apart from broader/narrower (S27): the hierarchy says more
             above = set(ctx.graph.transitive_objects(concept, SKOS.broader))
-            for target in sorted(mentioned(ctx, concept, pattern, by_label) - above):
+            for target in sorted(mentioned(ctx, concept, matcher, by_label) - above):
                 if concept not in set(ctx.graph.transitive_objects(target, SKOS.broader)):
                     ctx.add((concept, MEDKG.mentions, target), _here(ctx, concept))
 
@@ -153,22 +154,15 @@ def _section_iri(provision: object) -> str:
     return str(provision)
 
 
-def _mention_pattern(labels: list[str]) -> re.Pattern[str]:
-    ordered = sorted(labels, key=lambda s: (-len(s), s))
-    alternatives = "|".join(re.escape(label) if len(label) <= 3 else f"(?i:{re.escape(label)})" for label in ordered)
-    return re.compile(rf"(?<![\w-])({alternatives})(?:s|es)?(?![\w-])")
-
-
-def mentioned(ctx: BuildContext, concept: URIRef, pattern: re.Pattern[str],
+def mentioned(ctx: BuildContext, concept: URIRef, matcher: MentionMatcher,
               by_label: dict[str, set[URIRef]]) -> set[URIRef]:
     """The concepts whose terms the definition uses (same section preferred when a term is defined twice)."""
     text = " ".join(str(d) for d in ctx.graph.objects(concept, SKOS.definition))
     home = ctx.graph.value(concept, MEDKG.definedIn)
     section = str(home).split("/")[:8] if home else []
     found: set[URIRef] = set()
-    for match in pattern.finditer(text):
-        word = match.group(1)
-        targets = by_label.get(word if len(word) <= 3 else word.lower(), set()) - {concept}
+    for key in matcher.keys_in(text):
+        targets = by_label[key] - {concept}
         near = {t for t in targets if str(ctx.graph.value(t, MEDKG.definedIn)).split("/")[:8] == section}
         found |= near or targets
     return found
@@ -201,24 +195,40 @@ def _keys(ctx: BuildContext, concept: URIRef) -> tuple[set[str], set[str]]:
 def map_concepts(ctx: BuildContext) -> None:
     regulatory = {scheme: _concepts(ctx, scheme) for scheme in regulatory_schemes(ctx)}
     keyed = {c: _keys(ctx, c) for cs in regulatory.values() for c in cs}
+    index = _key_index(keyed)
     glossary = sorted(c for c in ctx.graph.subjects(RDF.type, MEDKG.GlossaryConcept) if isinstance(c, URIRef))
     for concept in glossary:
         exact, close = _keys(ctx, concept)
-        for target, (t_exact, t_close) in sorted(keyed.items()):
-            if exact & t_exact:
-                ratio = similarity(ctx, concept, target)
-                prop = SKOS.exactMatch if ratio >= SAME_TEXT else SKOS.closeMatch
-                _map(ctx, concept, prop, target, f"same label “{sorted(exact & t_exact)[0]}”; definitions "
-                     f"{ratio:.0%} alike")
-            elif close & t_close:
-                _map(ctx, concept, SKOS.closeMatch, target, f"labels agree as “{sorted(close & t_close)[0]}” "
-                     "only after dropping an acronym, hyphens or a plural")
-            else:
-                continue
-            provision = citable(ctx, ctx.graph.value(target, MEDKG.definedIn))
-            if provision is not None:
-                ctx.add((concept, MEDKG.regulatoryCitation, provision), _here(ctx, concept))
+        found = {t for kind, keys in enumerate((exact, close)) for key in keys for t in index[kind].get(key, ())}
+        for target in sorted(found):
+            _map_glossary(ctx, concept, (exact, close), target, keyed[target])
     _map_regulations(ctx, regulatory, keyed)
+
+
+def _key_index(keyed: dict[URIRef, tuple[set[str], set[str]]]) -> tuple[dict[str, set[URIRef]], ...]:
+    """Exact key → concepts, and close key → concepts: a glossary term meets only the concepts sharing a key."""
+    index: tuple[dict[str, set[URIRef]], ...] = (defaultdict(set), defaultdict(set))
+    for concept, keys in keyed.items():
+        for kind, found in enumerate(keys):
+            for key in found:
+                index[kind][key].add(concept)
+    return index
+
+
+def _map_glossary(ctx: BuildContext, concept: URIRef, keys: tuple[set[str], set[str]], target: URIRef,
+                  target_keys: tuple[set[str], set[str]]) -> None:
+    """Map a glossary concept to a regulatory one sharing a key (exact label, else a weaker variant) and cite it."""
+    (exact, close), (t_exact, t_close) = keys, target_keys
+    if exact & t_exact:
+        ratio = similarity(ctx, concept, target)
+        prop = SKOS.exactMatch if ratio >= SAME_TEXT else SKOS.closeMatch
+        _map(ctx, concept, prop, target, f"same label “{sorted(exact & t_exact)[0]}”; definitions {ratio:.0%} alike")
+    else:  # the index found them sharing a weaker key
+        _map(ctx, concept, SKOS.closeMatch, target, f"labels agree as “{sorted(close & t_close)[0]}” "
+             "only after dropping an acronym, hyphens or a plural")
+    provision = citable(ctx, ctx.graph.value(target, MEDKG.definedIn))
+    if provision is not None:
+        ctx.add((concept, MEDKG.regulatoryCitation, provision), _here(ctx, concept))
 
 
 def citable(ctx: BuildContext, provision: object) -> URIRef | None:
