@@ -65,6 +65,10 @@ class Dataset:
         return ox.NamedNode(self.graph_base + INFERRED_GRAPH)
 
     @property
+    def changes_graph(self) -> ox.NamedNode:
+        return ox.NamedNode(self.graph_base + CHANGES_GRAPH)
+
+    @property
     def default_graphs(self) -> list[ox.NamedNode]:
         """What a query sees as its default graph unless it names its own: asserted ∪ inferred."""
         return [self.asserted_graph, self.inferred_graph]

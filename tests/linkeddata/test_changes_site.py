@@ -49,6 +49,18 @@ def test_the_build_stores_its_changes_in_the_changes_vocabulary(builds, app):
     assert len(list(store.quads_for_pattern(None, None, None, ox.NamedNode(BASE + "graph/changes")))) == len(graph)
 
 
+def test_the_dated_change_note_is_in_the_concepts_own_document(client):
+    """Not only in the changes graph: the concept's RDF document and its page carry the note."""
+    concept = URIRef(CONCEPT + "422.2/institutionalized")
+    for suffix in (".ttl", ".nt"):
+        body = client.get("/concept/42-cfr-422/422.2/institutionalized" + suffix).get_data(as_text=True)
+        graph = Graph().parse(data=body, format="turtle" if suffix == ".ttl" else "nt")
+        assert [str(n) for n in graph.objects(concept, SKOS.changeNote)] == [
+            "2021-01-19: definition reworded (86 FR 6094)"]
+    page = client.get("/concept/42-cfr-422/422.2/institutionalized.html").get_data(as_text=True)
+    assert "2021-01-19: definition reworded (86 FR 6094)" in page
+
+
 def test_changes_page_filters_by_kind_and_part(client):
     page = client.get("/changes").get_data(as_text=True)
     assert "Parent organization" in page and "Communication materials" in page and "86 FR 6094" in page

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from rdflib import SH, Graph, URIRef
+from rdflib import SH, SKOS, Graph, URIRef
 
 from .. import formats
 from ..formats import Format
@@ -92,6 +92,8 @@ def describe(site: Site, iri: str, labels: bool = True) -> Description:
     for triple in triples(dataset, URIRef(iri), graph=dataset.inferred_graph):
         if triple not in asserted:
             inferred.add(triple)
+    for triple in triples(dataset, URIRef(iri), SKOS.changeNote, graph=dataset.changes_graph):
+        asserted.add(triple)  # the dated notes of the change log (build --previous) belong to the resource
     return Description(iri, asserted, inferred, linked_labels(site, asserted, inferred) if labels else bare_graph())
 
 
