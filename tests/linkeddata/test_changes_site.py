@@ -114,6 +114,30 @@ def test_tombstones_carry_forward_until_a_build_holds_the_iri_again(builds):
     assert app.test_client().get("/" + GONE).status_code == 303  # held again: never 410
 
 
+def test_the_change_log_carries_every_earlier_report_newest_first(builds):
+    """"back" (the old text again) ← "again" (nothing changed) ← "new" (the 2021 text) ← "old": the log of "back"
+    holds the three reports, newest first, each change with the build that found it and its rule's date."""
+    data = json.loads((builds["back"] / "changes.json").read_text(encoding="utf-8"))
+    built = [data["new"]["built"], *(e["built"] for e in data["earlier"])]
+    assert len(data["earlier"]) == 2 and built == sorted(built, reverse=True)
+    assert data["earlier"][0]["changes"] == [] and data["earlier"][1]["changes"]
+    client = make_app(builds["back"]).test_client()
+    page = client.get("/changes").get_data(as_text=True)
+    assert [page.index("Build of " + b) for b in built] == sorted(page.index("Build of " + b) for b in built)
+    parent = page.index("Parent organization", page.index("Build of " + built[2]))
+    assert "2021-01-19" in page[parent:parent + 400]  # found by "new", dated by 86 FR 6094
+    feed = feedparser.parse(client.get("/changes.atom").get_data())
+    assert feed.bozo == 0 and len({e.id for e in feed.entries}) == len(feed.entries)
+    assert len(feed.entries) == len(data["changes"]) + len(data["earlier"][1]["changes"])
+    updated = [e.updated for e in feed.entries]
+    assert updated == sorted(updated, reverse=True) and updated[0] != updated[-1]
+    graph = Graph().parse(builds["back"] / "changes.ttl")
+    has_part = URIRef("http://purl.org/dc/terms/hasPart")
+    assert len(list(graph.objects(URIRef(BASE + "changes"), has_part))) == 3
+    notes = {str(n) for n in graph.objects(URIRef(CONCEPT + "422.2/institutionalized"), SKOS.changeNote)}
+    assert "2021-01-19: definition reworded (86 FR 6094)" in notes and len(notes) == 2  # and back again
+
+
 def test_previous_must_be_a_build_of_the_same_base(builds, tmp_path, capsys):
     src = str(version_file("422.500").parent)
     assert main(["build", src, "--out", str(tmp_path / "x"), "--previous", str(tmp_path / "missing")]) == 2

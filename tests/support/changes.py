@@ -52,11 +52,11 @@ ALL_422_2 = ("history/2014-05-23", "history/2018-04-16", "earlier", "", "later")
 
 
 def build_versions(tmp: Path, name: str, versions: tuple[str, ...], section: str = "422.2",
-                   as_of: date | None = None) -> Path:
+                   as_of: date | None = None, previous: Path | None = None) -> Path:
     """One build given every stored version of a section (one source folder of symlinks each)."""
     sources = [linked_sources(tmp / f"{name}-src-{i}", version_file(section, v.removeprefix("history/")))
                for i, v in enumerate(versions)]
     out = tmp / name
-    result = build(sources, out, progress=lambda _m: None, as_of=as_of)
+    result = build(sources, out, progress=lambda _m: None, as_of=as_of, previous=previous)
     assert result.written, [str(d) for d in result.diagnostics]
     return out

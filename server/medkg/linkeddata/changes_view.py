@@ -24,6 +24,7 @@ from ..pipeline.changes.compare import Change, natural
 from ..pipeline.changes.render import TEMPLATE_GLOBALS, wdiff
 from ..pipeline.changes.step import CHANGES_JSON, CHANGES_TTL, add_tombstone
 from ..pipeline.changes.text import word_diff
+from ..pipeline.changes.vocabulary import report_iri
 from ..pipeline.context import new_graph
 from ..sparql.description import SD
 from ..store import CHANGES_GRAPH
@@ -41,15 +42,37 @@ KINDS = ("added", "removed", "modified", "moved")
 
 
 @dataclass
-class ChangeLog:
-    """This build's change report and tombstones; empty when the build was made without --previous."""
+class BuildReport:
+    """The changes one build found against its predecessor."""
 
-    changes: list[Change] = field(default_factory=list)
+    built: str
+    previous_built: str
+    cosmetic: int
+    changes: list[Change]
+
+    @property
+    def anchor(self) -> str:
+        """The fragment of the report's IRI (``build-20261201T050912``), an anchor of the /changes page."""
+        return str(report_iri("", self.built)).rpartition("#")[2]
+
+
+@dataclass
+class ChangeLog:
+    """This build's change report and those carried from its predecessors (newest first), and the tombstones;
+    empty when the build was made without --previous."""
+
+    reports: list[BuildReport] = field(default_factory=list)
     gone: dict[str, dict[str, Any]] = field(default_factory=dict)
-    built: str = ""
-    previous_built: str = ""
-    cosmetic: int = 0
     graph: Graph = field(default_factory=new_graph)
+
+    @property
+    def built(self) -> str:
+        return self.reports[0].built if self.reports else ""
+
+    @property
+    def changes(self) -> list[Change]:
+        """Every change of the log, the newest build's first."""
+        return [c for r in self.reports for c in r.changes]
 
     def history(self, iri: str) -> list[Change]:
         """The changes of a resource: its own, a paragraph moved to or from it, and for a section all of its."""
@@ -65,9 +88,17 @@ def load_log(folder: Path) -> ChangeLog:
     if (folder / CHANGES_TTL).is_file():
         graph.parse(folder / CHANGES_TTL, format="turtle")
     gone = {g["iri"]: g for g in data.get("gone", [])}
-    return ChangeLog([Change.from_json(c) for c in data.get("changes", [])], gone,
-                     data.get("new", {}).get("built", ""), data.get("old", {}).get("built", ""),
-                     int(data.get("cosmetic", 0)), graph)
+    own = {"built": data.get("new", {}).get("built", ""), "previousBuilt": data.get("old", {}).get("built", ""),
+           "cosmetic": data.get("cosmetic", 0), "changes": data.get("changes", [])}
+    return ChangeLog([_report(r) for r in (own, *data.get("earlier", []))], gone, graph)
+
+
+def _report(data: dict[str, Any]) -> BuildReport:
+    built = str(data.get("built") or "")
+    changes = [Change.from_json(c) for c in data.get("changes", [])]
+    for change in changes:
+        change.found = change.found or built
+    return BuildReport(built, str(data.get("previousBuilt") or ""), int(data.get("cosmetic", 0)), changes)
 
 
 def register(app: Flask, site: Site) -> None:
@@ -110,18 +141,21 @@ def local_href(site: Site, iri: str | None) -> str:
     return request.script_root + path if path else (iri or "")
 
 
-def filtered(log: ChangeLog) -> list[Change]:
+def filtered(log: ChangeLog) -> list[tuple[BuildReport, list[Change]]]:
+    """Each report of the log (newest first) with its changes of the kind and part asked for."""
     kind, part = request.args.get("kind") or None, request.args.get("part") or None
-    return [c for c in log.changes if (kind is None or c.kind == kind) and (part is None or c.part == part)]
+    return [(r, [c for c in r.changes if (kind is None or c.kind == kind) and (part is None or c.part == part)])
+            for r in log.reports]
 
 
 @bp.get("/changes")
 def changes_page() -> ResponseReturnValue:
     site, log = current_site(), current_log()
     parts = sorted({c.part for c in log.changes if c.part})
-    body = render_template("changes.html", title="What changed", log=log, changes=filtered(log), kinds=KINDS,
-                           parts=parts, kind=request.args.get("kind", ""), part=request.args.get("part", ""),
-                           label=site.label, link=lambda iri: local_href(site, iri))
+    reports = filtered(log)
+    body = render_template("changes.html", title="What changed", log=log, reports=reports, kinds=KINDS,
+                           shown=sum(len(c) for _, c in reports), parts=parts, kind=request.args.get("kind", ""),
+                           part=request.args.get("part", ""), label=site.label, link=lambda iri: local_href(site, iri))
     return Response(body, mimetype="text/html")
 
 
@@ -144,7 +178,8 @@ def _rdf(description: Description, fmt: Format, site: Site, status: int = 200) -
 
 
 def atom_feed(site: Site, log: ChangeLog) -> str:
-    """RFC 4287: one entry per change, newest build first; ids are the changes' IRIs."""
+    """RFC 4287: one entry per change of the log, newest build first, each updated when the build that found it
+    was made; ids are the changes' IRIs."""
     from ..pipeline.changes.vocabulary import change_iri
 
     ET.register_namespace("", ATOM)
@@ -162,7 +197,7 @@ def atom_feed(site: Site, log: ChangeLog) -> str:
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
         _sub(entry, "id", str(change_iri(site.dataset.base, change)))
         _sub(entry, "title", f"{change.label}: {TEMPLATE_GLOBALS['headline'](change)}")
-        _sub(entry, "updated", updated)
+        _sub(entry, "updated", _rfc3339(change.found) if change.found else updated)
         path = site.paths.path(change.target if change.kind == "moved" and change.target else change.iri)
         ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=root + (path or "/changes"), type="text/html")
         _sub(entry, "summary", _summary(change))
@@ -177,12 +212,13 @@ def _sub(parent: ET.Element, name: str, text: str) -> None:
 
 
 def _summary(change: Change) -> str:
+    when = f"{change.date}: " if change.date else ""
     if change.diff is not None:
-        return wdiff(change)
+        return when + wdiff(change)
     value = change.after if change.after is not None else change.before
     text = "; ".join(value) if isinstance(value, list) else str(value or "")
     rules = f" (amended by {', '.join(change.amended_by)})" if change.amended_by else ""
-    return (text or change.kind) + rules
+    return when + (text or change.kind) + rules
 
 
 def _rfc3339(built: str) -> str:

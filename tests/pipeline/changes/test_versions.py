@@ -145,3 +145,20 @@ def test_version_iris_take_the_cfr_title_from_the_data(tmp_path):
     labels = {str(graph.value(v, URIRef("http://www.w3.org/2000/01/rdf-schema#label")))
               for v in graph.objects(section, DCTERMS.hasVersion)}
     assert labels and all(label.startswith("45 CFR 422.500 (version of ") for label in labels)
+
+
+def test_a_dropped_version_iri_answers_410_and_a_held_one_never_does(latest, tmp_path):
+    """A build given fewer snapshots than its predecessor no longer holds the other versions: they are gone."""
+    fewer = build_versions(tmp_path, "fewer", ("earlier", ""), previous=latest)
+    client = make_app(fewer).test_client()
+    gone = "/cfr/42/422/422.2/version/2014-05-23"
+    page = client.get(gone, headers={"Accept": "text/html"})
+    assert page.status_code == 410 and "stored version of" in page.get_data(as_text=True)
+    turtle = client.get(gone + ".ttl")
+    graph = Graph().parse(data=turtle.get_data(as_text=True), format="turtle")
+    assert turtle.status_code == 410 and (URIRef(BASE + gone[1:]), DCTERMS.isVersionOf, URIRef(SECTION)) in graph
+    wording = "/concept/42-cfr-422/422.2/institutionalized/version/"
+    assert client.get(wording + "2014-05-23.ttl").status_code == 410  # its first stored wording is now 2019's
+    assert client.get(wording + "2019-05-23.ttl").status_code == 200
+    assert client.get("/cfr/42/422/422.2/version/2019-05-23").status_code == 303  # held: never 410
+    assert client.get("/cfr/42/422/422.2/version/2022-05-09").status_code == 410

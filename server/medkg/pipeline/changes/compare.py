@@ -32,18 +32,21 @@ class Change:
     part: str | None = None
     target: str | None = None  # the new IRI of a moved paragraph; the cited IRI of a cross-reference
     diff: list[Segment] | None = None
+    found: str = ""  # when the build that found it was made (the newer build's time)
+    date: str | None = None  # the publication date of the latest Federal Register rule it is attributed to
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Change:
         diff = [(str(op), str(words)) for op, words in data["diff"]] if data.get("diff") is not None else None
         return cls(data["kind"], data["what"], data["iri"], data["label"], data.get("field"), data.get("before"),
                    data.get("after"), list(data.get("amendedBy") or []), data.get("section"), data.get("part"),
-                   data.get("target"), diff)
+                   data.get("target"), diff, str(data.get("found") or ""), data.get("date"))
 
     def as_json(self) -> dict[str, Any]:
         data = {"kind": self.kind, "what": self.what, "iri": self.iri, "label": self.label, "field": self.prop,
                 "before": self.before, "after": self.after, "amendedBy": self.amended_by,
-                "section": self.section, "part": self.part, "target": self.target}
+                "section": self.section, "part": self.part, "target": self.target, "found": self.found,
+                "date": self.date}
         if self.diff is not None:
             data["diff"] = [list(s) for s in self.diff]
         return data
@@ -77,6 +80,7 @@ def compare(old: Snapshot, new: Snapshot) -> Report:
     changes = sorted(_follow_moves(differ.changes), key=_order)
     for change in changes:
         _attribute(old, new, change)
+        change.found, change.date = new.built, change_date(new, change)
     return Report(old, new, changes, differ.cosmetic)
 
 
@@ -328,6 +332,20 @@ def _attribute(old: Snapshot, new: Snapshot, change: Change) -> None:
         labels = {new.label(i) for i in added}
         change.amended_by = sorted(labels, key=natural)
     change.part = _part(section or change.iri, new.base)
+
+
+def change_date(snap: Snapshot, change: Change) -> str | None:
+    """The latest publication date of the Federal Register rules a change is attributed to."""
+    dates = [d for rule in rules_of(snap, change) for d in snap.get(rule, "date")]
+    return max(v.rpartition("@")[0] or v for v in dates) if dates else None
+
+
+def rules_of(snap: Snapshot, change: Change) -> list[str]:
+    """The IRIs of the Federal Register citations a change is attributed to."""
+    section = change.section
+    if section is None:
+        return []
+    return [i for i in snap.history(section) if snap.label(i) in change.amended_by]
 
 
 _PART = re.compile(r"^(cfr/\d+/[^/]+|usc/\d+|concept/[^/]+|scheme/[^/]+)")

@@ -37,6 +37,7 @@ class Snapshot:
     props: dict[str, Values] = field(default_factory=dict)
     concepts: set[str] = field(default_factory=set)
     provisions: set[str] = field(default_factory=set)
+    versions: dict[str, str] = field(default_factory=dict)  # a stored version → the resource it is a version of
 
     def get(self, iri: str, prop: str) -> set[str]:
         return self.props.get(iri, {}).get(prop, set())
@@ -80,6 +81,8 @@ PROPERTIES = {
                                    "amendedBy", "originallyPublishedIn", "frVolume", "frPage")},
     DCT + "title": "title", DCT + "isPartOf": "isPartOf", DCT + "date": "date", RDFS_LABEL: "label",
 }
+VERSION_OF = DCT + "isVersionOf"
+VERSION_TYPES = {str(MEDKG) + "ProvisionVersion", str(MEDKG) + "DefinitionVersion"}
 CONCEPT_TYPE = SKOS + "Concept"
 PROVISION_TYPE = str(MEDKG) + "Provision"
 
@@ -96,6 +99,7 @@ def load(folder: Path) -> Snapshot:
     except (OSError, SyntaxError) as exc:
         raise InputError(f"cannot read the build's graph: {exc}", SourceLocation(str(folder / GRAPH_FILE))) from exc
     snapshot.props = {iri: dict(values) for iri, values in props.items()}
+    snapshot.versions = {iri: snapshot.one(iri, "isVersionOf") or "" for iri in snapshot.versions}
     return snapshot
 
 
@@ -132,7 +136,11 @@ def _keep(snapshot: Snapshot, props: dict[str, Values], quad: ox.Quad) -> None:
             snapshot.concepts.add(subject.value)
         elif kind == PROVISION_TYPE:
             snapshot.provisions.add(subject.value)
+        elif kind in VERSION_TYPES:
+            snapshot.versions.setdefault(subject.value, "")
         return
+    if predicate == VERSION_OF and isinstance(obj, ox.NamedNode):
+        props[subject.value]["isVersionOf"].add(obj.value)
     name = PROPERTIES.get(predicate)
     if name is not None:
         props[subject.value][name].add(_value(obj))

@@ -1,15 +1,19 @@
 """The change report as RDF: a small vocabulary (``medkg:Change``) that reuses PROV, ELI and SKOS.
 
 - each change is a ``medkg:Change`` and a ``prov:Activity`` at ``{base}changes#c-{id}`` (``id`` a digest of what
-  changed, so the same change keeps its IRI): ``medkg:changeKind`` ("added", "removed", "modified", "moved"),
+  changed and when the build that found it was made, so a change keeps its IRI as later builds carry it):
+  ``medkg:changeKind`` ("added", "removed", "modified", "moved"),
   ``medkg:changeSubject`` (the concept or provision), ``medkg:changedProperty`` (e.g. ``skos:definition``),
   ``medkg:valueBefore`` / ``medkg:valueAfter``, ``medkg:movedTo`` (the new IRI of a moved paragraph),
   ``medkg:crossReference`` (the provision a cross-reference added or removed points to), ``eli:changed_by`` the
   Federal Register citations the section's new source note adds, ``dct:date`` the latest of their dates,
   ``prov:endedAtTime`` when the build that found it was made, ``dct:isPartOf`` the report;
-- the report ``{base}changes`` is a ``medkg:ChangeReport`` and ``prov:Entity``: ``prov:wasDerivedFrom`` both
+- the report of one build, ``{base}changes#build-{YYYYMMDDTHHMMSS}``, is a ``medkg:ChangeReport`` and
+  ``prov:Entity``: ``prov:wasDerivedFrom`` both
   builds' folders (as ``file:`` IRIs are not published, by their build times: ``medkg:previousBuild``,
-  ``medkg:currentBuild``), ``medkg:cosmeticDifferences`` the count of differences not listed;
+  ``medkg:currentBuild``), ``medkg:cosmeticDifferences`` the count of differences not listed; a build's
+  ``{base}changes`` is its ``medkg:ChangeLog``, ``dct:hasPart`` its own report and those carried from its
+  predecessors (``step.py``);
 - ELI between the legal resources: ``<fr/86/6094> eli:changes <cfr/42/422/422.2>`` and its inverse
   ``eli:changed_by``;
 - SKOS: every changed concept gets a dated ``skos:changeNote`` ("2021-01-19: definition reworded (86 FR 6094)").
@@ -18,21 +22,22 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date
 
 from rdflib import DCTERMS, RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 
 from ...namespaces import ELI, MEDKG, PROV
 from ..context import new_graph
-from .compare import Change, Report, headline
-from .snapshot import Snapshot
+from .compare import Change, Report, change_date, headline, rules_of
 
 SKOS_PROPS = {"definition", "scopeNote", "prefLabel", "altLabel", "hiddenLabel", "broader", "exactMatch",
               "closeMatch", "broadMatch", "narrowMatch", "relatedMatch"}
 
 
 def change_id(change: Change) -> str:
-    key = "|".join((change.kind, change.what, change.iri, change.prop or "", change.target or ""))
+    """A digest of what changed and of the build that found it (the same change found by two builds is two)."""
+    key = "|".join((change.kind, change.what, change.iri, change.prop or "", change.target or "", change.found))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
@@ -41,8 +46,14 @@ def change_iri(base: str, change: Change) -> URIRef:
     return URIRef(f"{base}changes#c-{change_id(change)}")
 
 
-def report_iri(base: str) -> URIRef:
+def log_iri(base: str) -> URIRef:
+    """``{base}changes``: the change log, every report a build holds (its own and those carried forward)."""
     return URIRef(f"{base}changes")
+
+
+def report_iri(base: str, built: str) -> URIRef:
+    """``{base}changes#build-{time}``: the report of the build made at ``built`` against its predecessor."""
+    return URIRef(f"{base}changes#build-{re.sub(r'[^0-9T]', '', built)[:15] or 'unknown'}")
 
 
 def property_iri(prop: str) -> URIRef:
@@ -52,22 +63,9 @@ def property_iri(prop: str) -> URIRef:
     return DCTERMS[name] if name in ("title", "isPartOf") else MEDKG[name]
 
 
-def change_date(snap: Snapshot, change: Change) -> str | None:
-    """The latest date of the Federal Register rules a change is attributed to."""
-    dates = [d for rule in _rules(snap, change) for d in snap.get(rule, "date")]
-    return max(v.rpartition("@")[0] or v for v in dates) if dates else None
-
-
-def _rules(snap: Snapshot, change: Change) -> list[str]:
-    section = change.section
-    if section is None:
-        return []
-    return [i for i in snap.history(section) if snap.label(i) in change.amended_by]
-
-
 def report_graph(report: Report) -> Graph:
     base, graph = report.new.base, new_graph()
-    whole = report_iri(base)
+    whole = report_iri(base, report.new.built)
     graph.add((whole, RDF.type, MEDKG.ChangeReport))
     graph.add((whole, RDF.type, PROV.Entity))
     graph.add((whole, MEDKG.cosmeticDifferences, Literal(report.cosmetic, datatype=XSD.integer)))
@@ -97,7 +95,7 @@ def _describe(graph: Graph, report: Report, change: Change, whole: URIRef) -> No
         triples.append((node, PROV.endedAtTime, Literal(report.new.built, datatype=XSD.dateTime)))
     if when:
         triples.append((node, DCTERMS.date, Literal(when, datatype=XSD.date)))
-    for rule in _rules(report.new, change):
+    for rule in rules_of(report.new, change):
         triples += [(node, ELI.changed_by, URIRef(rule)), (URIRef(rule), RDFS.label, Literal(report.new.label(rule)))]
         if change.section:
             triples += [(URIRef(rule), ELI.changes, URIRef(change.section)),
