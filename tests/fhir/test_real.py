@@ -13,34 +13,22 @@ from flask import Flask
 from medkg import extensions
 from medkg.fhir.terminology import Terminology
 from medkg.linkeddata.search import fold
-from medkg.pipeline.build import build
 from medkg.pipeline.output import load_graph, load_manifest
 from medkg.pipeline.sssom import sssom_tsv
 from sssom.parsers import parse_sssom_table
 from sssom.validators import validate
 
 from tests.support.fhir import FhirClient, parameters
-from tests.support.linkeddata import BASE, make_app, site_of
-from tests.support.paths import ROOT, shared_path
+from tests.support.linkeddata import BASE, site_of
 
-SOURCES = ("healthcare-gov-glossary", "ecfr-md-42cfr-part422", "uscode-title42-partC")
 GLOSSARY = BASE + "scheme/medicareplans-glossary"
 CFR = BASE + "scheme/42-cfr-422"
 ALL = BASE + "fhir/ValueSet/all"
 
 
 @pytest.fixture(scope="module")
-def real_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("fhir-real") / "out"
-    result = build([ROOT / "data", *(shared_path("data", name) for name in SOURCES)], out,
-                   progress=lambda _m: None)
-    assert result.written, result.diagnostics[:5]
-    return out
-
-
-@pytest.fixture(scope="module")
-def app(real_build: Path) -> Flask:
-    return make_app(real_build)
+def app(real_app: Flask) -> Flask:
+    return real_app
 
 
 @pytest.fixture()
