@@ -38,20 +38,24 @@ _GROUP = rf"{_RUN}(?:{_SEP}{_RUN}){{0,4}}"
 _ALIAS = r"(?P<alias>\s*\((?:or\s+)?[^()]{1,60}\))?(?P<orab>\s+or\s+[A-Z][A-Za-z0-9&-]{1,12}\b(?!\s*\*))?"
 _ASIDE = (r"(?:,?\s+(?:for (?:the )?purposes? of|as used in|in the context of|when used in|with respect to|"
           r"as it relates to)\s[^*;:]{1,120}?,?|,\s[^*;:]{1,120}?,)?")
-_LEAD = (r"(?P<lead>(?:(?:In|For (?:the )?purposes? of|As used in|Under) (?:this|these) [^,*]{1,60},\s*)?"
+# The scope lead-in a definition may open with ("In this subpart,", "For purposes of this section,", "As used in
+# this part,"): regulatory/scope.py reads the scope itself from the same words.
+_LEAD_WORDS = r"In|For (?:the )?purposes? of|As used in"
+_LEAD_IN = rf"(?:{_LEAD_WORDS}) [^,*]{{1,60}},\s*"
+_LEAD = (rf"(?P<lead>(?:(?:{_LEAD_WORDS}|Under) (?:this|these) [^,*]{{1,60}},\s*)?"
          r"(?:(?:the|The) terms?\s+)?)")
 _DIRECT = re.compile(rf"^{_LEAD}(?P<group>{_GROUP}){_ALIAS}(?P<aside>{_ASIDE})\s*(?P<verb>{_VERBS})")
 _HEADING_PREFIX = re.compile(r"^(?:Definitions?(?: of)?\s*[.—:–-]?\s*(?:[-—–]\s*)?)(?=\S)")
 _HEADING = re.compile(r"^\*(?!\()([^*]+?)\*\s*(?:[-—–:]\s*)?")
-_RESTATE = re.compile(r"^(?:(?:In|For (?:the )?purposes? of|As used in) [^,]{1,60},\s*)?(?:the term\s+)?"
+_RESTATE = re.compile(rf"^(?:{_LEAD_IN})?(?:the term\s+)?"
                       r"(?:[Aa]n?\s+|[Tt]he\s+)?(?P<subject>[^.*,;:]{1,90}?)\s+(?P<verb>is an?\b|is the\b|means\b|"
                       r"refers to\b|has the (?:same )?(?:meaning|definition)\b|is defined as\b)")
-_UNQUOTED = re.compile(r"^(?P<lead>(?:(?:In|For (?:the )?purposes? of|As used in) [^,*]{1,60},\s*)?"
+_UNQUOTED = re.compile(rf"^(?P<lead>(?:{_LEAD_IN})?"
                        r"(?:the|The) term\s+)(?P<term>[^*“”\",;:.]{2,90}?)\s+means\b")
-_QUOTED = re.compile(r"^(?P<lead>(?:(?:In|For (?:the )?purposes? of|As used in) [^,*]{1,60},\s*)?(?:the|The) "
+_QUOTED = re.compile(rf"^(?P<lead>(?:{_LEAD_IN})?(?:the|The) "
                      r"terms?\s+)?(?P<group>“[^”*]{1,90}”(?:\s*,?\s*(?:and|or)?\s*“[^”*]{1,90}”){0,4})[^.;*“]{0,60}?"
                      r"\s+(?:means?|refers? to|includes?)\b")
-_PLAIN = re.compile(r"^(?P<lead>(?:In|For (?:the )?purposes? of|As used in) [^,*]{1,60},\s*)?"
+_PLAIN = re.compile(rf"^(?P<lead>{_LEAD_IN})?"
                     r"(?P<article>[Aa]n?\s+|[Tt]he\s+)?(?P<term>(?!(?:An?|The)\s)[\w][\w()/-]*(?:\s+[\w()/-]+){0,7}?)"
                     r"(?:,?\s+(?P<verb>means|is defined as)\b|,?\s+defined as\b)")
 _DEFINED_AS = re.compile(r"(?:^|(?<=\.\s))(?P<article>An?\s+|The\s+)?"
