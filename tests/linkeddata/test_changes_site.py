@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import feedparser  # type: ignore[import-untyped]
@@ -146,6 +147,14 @@ def test_previous_must_be_a_build_of_the_same_base(builds, tmp_path, capsys):
                  str(builds["old"])])
     assert code == 2 and "cannot be matched" in capsys.readouterr().err
     assert not (tmp_path / "y").exists()
+    for name, junk in (("changes.json", "{not json"), ("changes.ttl", "<a> <b> .")):
+        broken = tmp_path / f"broken-{name}"
+        shutil.copytree(builds["new"], broken)
+        (broken / name).write_text(junk, encoding="utf-8")
+        assert main(["build", src, "--out", str(tmp_path / "z"), "--previous", str(broken)]) == 2
+        err = capsys.readouterr().err
+        assert name in err and "change log is unreadable" in err and "Traceback" not in err
+        assert not (tmp_path / "z").exists()
 
 
 def test_the_service_description_names_the_changes_graph(client):

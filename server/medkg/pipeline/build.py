@@ -144,8 +144,10 @@ def build(sources: Sequence[Path], out: Path, base: str = DEFAULT_BASE, strict: 
 def check_previous(previous: Path, base: str) -> None:
     """Refuse a --previous folder that is not a build, or one of another base, before the long work starts."""
     from .changes.snapshot import check_folder
+    from .changes.step import check_log
 
     check_folder(previous, IRIs(base).base)
+    check_log(previous)
 
 
 def write_build(ctx: BuildContext, out: Path, sources: Sequence[Path], options: OutputOptions,

@@ -19,6 +19,7 @@ from rdflib import DCTERMS, OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from ...namespaces import MEDKG, PROV
 from .. import layout
 from ..context import BuildContext
+from ..diagnostics import InputError, SourceLocation
 from ..export import serialize
 from ..labels import normalize_label
 from ..output import OutputOptions, write_text
@@ -50,6 +51,26 @@ def changes_step(ctx: BuildContext, staging: Path, options: OutputOptions) -> No
     data = json.loads(as_json(report))
     data["gone"], data["earlier"] = gone, earlier
     write_text(staging / CHANGES_JSON, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def check_log(previous: Path) -> None:
+    """An ``InputError`` naming the file unless the previous build's change log (if it has one) is readable."""
+    for name, read in ((CHANGES_JSON, _read_json), (CHANGES_TTL, lambda p: Graph().parse(p, format="turtle"))):
+        path = previous / name
+        if not path.is_file():
+            continue
+        try:
+            read(path)
+        except (OSError, ValueError, SyntaxError) as exc:
+            where = SourceLocation(str(path))
+            raise InputError(f"the previous build's change log is unreadable: {exc}", where) from exc
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError("not a JSON object")
+    return data
 
 
 def carried_reports(previous: Path) -> list[dict[str, Any]]:
