@@ -17,7 +17,10 @@ SECTION_FILES = {
     "422.2260": "subpart-V-Medicare-Advantage-Communication-Requirements/section-422.2260.md",
     "422.113": "subpart-C-Benefits-Beneficiary-Protections/section-422.113.md",
     "422.62": "subpart-B-Eligibility-Election-Enrollment/section-422.62.md",
+    "422.252": "subpart-F-Submission-Bids-Premiums-Related-Information-Plan-Approval/section-422.252.md",
+    "422.561": "subpart-M-Grievances-Organization-Determinations-Appeals/section-422.561.md",
 }
+LATER = ("422.2", "422.113", "422.252", "422.561", "422.2260")  # every section with a stored later version
 
 
 def version_file(section: str, version: str = "") -> Path:

@@ -11,7 +11,7 @@ from medkg.namespaces import MEDKG
 from medkg.pipeline.changes import compare, snapshot
 from rdflib import Graph, Literal, URIRef
 
-from tests.support.changes import build_of, in_section, version_file
+from tests.support.changes import LATER, build_of, in_section, version_file
 
 CONCEPT = "https://w3id.org/medkg/concept/42-cfr-422/"
 
@@ -28,8 +28,8 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "500-current": build_of(tmp, "500-current", version_file("422.500")),
         "2-2019": build_of(tmp, "2-2019", version_file("422.2", "earlier")),
         "2-2021": build_of(tmp, "2-2021", version_file("422.2")),
-        "113-current": build_of(tmp, "113-current", version_file("422.113")),
-        "113-later": build_of(tmp, "113-later", version_file("422.113", "later")),
+        "current": build_of(tmp, "current", *(version_file(s) for s in LATER)),
+        "later": build_of(tmp, "later", *(version_file(s, "later") for s in LATER)),
         "62-earlier": build_of(tmp, "62-earlier", version_file("422.62", "earlier")),
     }
 
@@ -62,14 +62,34 @@ def test_422_2_2019_to_2021_parent_organization_added_two_definitions_reworded(b
 def test_422_113_current_to_later_reports_the_new_cost_sharing_limits_and_nothing_else(builds):
     """87 FR 22428 rewrote (b)(2)(v) as a list with (A), (B) and an italic list (*1*)-(*4*) of yearly limits, and
     added (b)(2)(vi); the italic list is level 5 under (B), not paragraphs (b)(3), (b)(4)."""
-    report = report_of(builds["113-current"], builds["113-later"])
+    changes = in_section(report_of(builds["current"], builds["later"]).changes, "422.113")
     base = "https://w3id.org/medkg/cfr/42/422/422.113/b/2/"
-    found = [(c.kind, c.what, c.iri.removeprefix(base), c.prop) for c in report.changes]
+    found = [(c.kind, c.what, c.iri.removeprefix(base), c.prop) for c in changes]
     assert found == [("modified", "provision", "v", "text")] + [
         ("added", "provision", tail, None) for tail in ("v/A", "v/B", "v/B/1", "v/B/2", "v/B/3", "v/B/4", "vi")]
-    assert all(c.amended_by == ["87 FR 22428"] for c in report.changes)
-    assert "For 2026 and subsequent years, $115" in report.changes[-2].after
-    assert report.cosmetic > 0  # the dashes of (b), (b)(1)(i)… and the amendment-link line
+    assert all(c.amended_by == ["87 FR 22428"] for c in changes)
+    assert "For 2026 and subsequent years, $115" in changes[-2].after
+
+
+LATER_CHANGES = {  # what a careful reader of each current → later pair sees, and the rules its new note adds
+    "422.2": ({("modified", "Fully integrated dual eligible special needs plan"),
+               ("modified", "Highly integrated dual eligible special needs plan")}, ["87 FR 27893"]),
+    "422.252": ({("modified", "New MA plan")}, ["87 FR 27895"]),
+    "422.561": ({("added", "Applicable integrated plan"), ("added", "Integrated appeal"),
+                 ("added", "Integrated grievance"), ("added", "Integrated organization determination"),
+                 ("added", "Integrated reconsideration")}, ["84 FR 15833", "84 FR 26579"]),
+    "422.2260": ({("added", "Third-party marketing organization")}, ["87 FR 27898"]),
+}
+
+
+def test_every_later_version_reports_what_changed_and_nothing_else(builds):
+    report = report_of(builds["current"], builds["later"])
+    for section, (expected, rules) in LATER_CHANGES.items():
+        changes = in_section(report.changes, section)
+        assert {(c.kind, c.label) for c in changes} == expected, section
+        assert all(c.what == "concept" and c.amended_by == rules for c in changes), section
+    assert len(report.changes) == sum(len(e) for e, _ in LATER_CHANGES.values()) + 8  # and § 422.113's eight
+    assert report.cosmetic > 0  # dashes and amendment-link lines
 
 
 def test_422_62_earlier_cites_the_paragraphs_it_names(builds):

@@ -92,6 +92,10 @@ def test_source_notes() -> None:
     assert [(c.label, c.date) for c in parse_note("86 FR 6103, Jan. 19, 2021")] == [("86 FR 6103", date(2021, 1, 19))]
     multi = parse_note("63 FR 35098, 35099, Sept. 26, 1998")
     assert [(c.label, c.date) for c in multi] == [("63 FR 35098", date(1998, 9, 26))]
+    # § 422.60: a note that only lists its rules, the first the original, the others amendments
+    listed = parse_note("63 FR 35071, June 26, 1998; 63 FR 52612, Oct. 1, 1998; 83 FR 16722, Apr. 16, 2018")
+    assert [(c.label, c.original) for c in listed] == [
+        ("63 FR 35071", True), ("63 FR 52612", False), ("83 FR 16722", False)]
 
 
 def test_statute_paragraph_of_another_subsection() -> None:

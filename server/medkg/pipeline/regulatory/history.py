@@ -36,10 +36,11 @@ class FrCitation:
 
 
 def parse_note(note: str) -> list[FrCitation]:
-    """Every FR citation of a source note, the first one (before "as amended") marked original."""
-    head, _, amended = note.partition("as amended")
-    found = [_citation(m, True) for m in _CITATION.finditer(head)][:1]
-    found += [_citation(m, False) for m in _CITATION.finditer(amended or "")]
+    """Every FR citation of a source note, the first one marked original. The others amend it, whether the note
+    says "as amended at" or only lists them ("[63 FR 35071, June 26, 1998; 63 FR 52612, Oct. 1, 1998; …]")."""
+    found = [_citation(m, False) for m in _CITATION.finditer(note)]
+    if found:
+        found[0] = _citation(next(_CITATION.finditer(note)), True)
     return found
 
 
