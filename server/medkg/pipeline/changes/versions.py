@@ -41,7 +41,7 @@ from ..sources.ecfr_markdown import title_of
 from ..sources.registry import FORMATS, InputFile
 from .text import same_text
 
-_HEADING = re.compile(r"^#{1,6}\s*§\s*(\d+\.\d+)\s+(.*?)\s*#*\s*$", re.M)
+_HEADING = re.compile(r"^#{1,6}\s*§\s*(\d+\.\d+[a-z]?)\s+(.*?)\s*#*\s*$", re.M)
 _NOTE = re.compile(r"^\[([^\]]* FR [^\]]*)\]\s*$", re.M)
 _LINK = re.compile(r"^Link to .*$", re.M)
 VERSION_FORMAT = "ecfr-markdown"
