@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -162,3 +164,40 @@ def test_cli_annotates_a_file_offline(built: Path, paragraph: str, tmp_path: Pat
     (tmp_path / "latin1.txt").write_bytes(b"caf\xe9")
     assert main(["annotate", str(tmp_path / "latin1.txt"), "--build", str(built)]) == EXIT_INPUT
     assert "not UTF-8" in capsys.readouterr().err
+
+
+HTML = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}  # what a browser sends
+
+
+def test_the_page_offers_a_form_and_curl_still_gets_json(client: FlaskClient) -> None:
+    form = client.get("/annotate", headers=HTML)
+    assert form.status_code == 200 and form.mimetype == "text/html"
+    page = form.get_data(as_text=True)
+    assert '<header class="site">' in page and '<textarea id="annotate-text" name="text"' in page
+    assert '<option value="https://w3id.org/medkg/scheme/42-cfr-422">' in page
+    assert client.get("/annotate?text=PSO", headers={"Accept": "*/*"}).mimetype == "application/json"
+
+
+def test_the_page_marks_a_real_paragraph(client: FlaskClient, paragraph: str) -> None:
+    answer = client.post("/annotate", data={"text": paragraph}, headers=HTML)
+    assert answer.status_code == 200 and answer.mimetype == "text/html"
+    page = answer.get_data(as_text=True)
+    marked = page.split('<div class="marked-text">', 1)[1].split("</div>", 1)[0]
+    links = re.findall(r'<a class="term" href="([^"]+)" aria-describedby="(gloss-\d+)">([^<]+)</a>', marked)
+    assert [text for _, _, text in links] == ["affiliated", "PSO", "PSO"]
+    assert links[0][0] == "/concept/42-cfr-422/422.354/affiliated"
+    assert links[1][1] == links[2][1]  # one meaning, described once
+    gloss = page.split(f'<dd id="{links[1][1]}">', 1)[1].split("</dd>", 1)[0]
+    assert "Provider-sponsored organization</strong> · 42 CFR Part 422" in gloss and "42 CFR 422.350(b)" in gloss
+    assert "MedicarePlans.com glossary" in gloss  # the same span names the glossary's PSO too
+    assert re.sub(r"<[^>]+>", "", marked) == html.escape(paragraph, quote=True)  # the text itself, unchanged
+
+
+def test_the_page_escapes_the_text_and_shows_bad_input(client: FlaskClient) -> None:
+    answer = client.get("/annotate?text=<script>alert(1)</script>+PSO", headers=HTML)
+    page = answer.get_data(as_text=True)
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; " in page
+    bad = client.get("/annotate?text=PSO&provision=42+CFR+999.1", headers=HTML)
+    assert bad.status_code == 404 and bad.mimetype == "text/html"
+    assert '<p class="error" role="alert">no provision' in bad.get_data(as_text=True)
+    assert "PSO</textarea>" in bad.get_data(as_text=True)  # what was sent stays in the form

@@ -1,6 +1,7 @@
 """``/annotate``: the defined terms in a text sent by GET (``?text=``) or POST (plain text, a form or JSON).
 
-JSON by default, W3C Web Annotation JSON-LD on ``Accept: application/ld+json``. Options: ``scheme=`` (repeatable;
+JSON by default, W3C Web Annotation JSON-LD on ``Accept: application/ld+json``, and for a browser
+(``Accept: text/html``) a page with a form and the text marked (``annotate_page``). Options: ``scheme=`` (repeatable;
 a scheme's IRI, label or last path segment) and ``provision=`` (only the definitions that apply there). Bad input
 is a 4xx with a message, never a 500: no text 400, text not UTF-8 400, more than ``MAX_ANNOTATE_BYTES`` 413.
 """
@@ -17,13 +18,14 @@ from rdflib import URIRef
 
 from ..conneg import negotiate
 from ..http import error_response
+from . import annotate_page
 from .annotator import Annotator, Unknown, annotator_of, select, web_annotations
-from .caching import current_site
+from .caching import CONTENT_SECURITY_POLICY, current_site
 from .site import Site
 
 bp = Blueprint("annotate", __name__)
 
-OFFERED = ["application/json", "application/ld+json"]
+OFFERED = ["application/json", "application/ld+json", "text/html"]  # */* gets JSON: the page is for a browser
 
 
 class BadInput(Exception):
@@ -34,16 +36,36 @@ class BadInput(Exception):
 
 @bp.route("/annotate", methods=["GET", "POST"])
 def annotate() -> ResponseReturnValue:
+    fields: dict[str, list[str]] = {}
     try:
         fields = _fields()
+        if _chosen() == "text/html" and not "".join(fields.get("text", [])).strip():
+            return _page(fields, None)  # the empty form
         text = _text(fields)
         site = current_site()
         annotator = annotator_of(site)
         concepts = _concepts(site, annotator, fields)
     except BadInput as bad:
+        if _chosen() == "text/html" and bad.status != 413:
+            return _page(fields, None, bad.status, bad.message)
         return error_response(bad.status, _TITLES[bad.status], bad.message)
     spans = annotator.annotate(text, concepts)
-    return _answer(spans, fields)
+    return _page(fields, spans) if _chosen() == "text/html" else _answer(spans, fields)
+
+
+def _chosen() -> str:
+    return negotiate(request.headers.get("Accept"), OFFERED) or "application/json"
+
+
+def _page(fields: dict[str, list[str]], spans: list[dict[str, Any]] | None, status: int = 200,
+          error: str | None = None) -> Response:
+    site = current_site()
+    schemes = {k: site.label(k) for k in annotator_of(site).schemes if k.startswith(("http://", "https://"))}
+    body, status = annotate_page.page(site, fields, schemes, spans, status, error)
+    response = Response(body, status, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY  # the page shows text it was sent
+    response.vary.add("Accept")
+    return response
 
 
 _TITLES = {400: "Bad Request", 404: "Not Found", 413: "Content Too Large"}
@@ -128,7 +150,7 @@ def _concepts(site: Site, annotator: Annotator, fields: dict[str, list[str]]) ->
 
 
 def _answer(spans: list[dict[str, Any]], fields: dict[str, list[str]]) -> Response:
-    chosen = negotiate(request.headers.get("Accept"), OFFERED) or "application/json"
+    chosen = _chosen()
     if chosen == "application/ld+json":
         body: Any = web_annotations(spans)
     else:
