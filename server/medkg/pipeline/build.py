@@ -22,6 +22,7 @@ from .export import serialize
 from .index import index_build
 from .iris import IRIs
 from .layout import write_text
+from .ntriples import NTerms
 from .sources import load_formats
 from .sources.registry import FORMATS, InputFile, SourceFormat, detect_format
 from .steps import OutputOptions, Verdict, link_steps, output_steps
@@ -214,5 +215,6 @@ def write_outputs(ctx: BuildContext, folder: Path, sources: Sequence[Path]) -> N
         "sources": [str(s) for s in (sources or [SHIPPED_DATA])],
         "triples": len(ctx.graph),
     })
-    provenance = sorted({f"{s.n3()} {p.n3()}\t{loc}" for (s, p, _o), loc in ctx.provenance.items()})
+    terms = NTerms()  # a subject's N-Triples form (its n3()) made once
+    provenance = sorted({f"{terms[s]} {terms[p]}\t{loc}" for (s, p, _o), loc in ctx.provenance.items()})
     write_text(folder / layout.PROVENANCE, "\n".join(provenance) + "\n")

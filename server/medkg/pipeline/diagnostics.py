@@ -9,7 +9,7 @@ from typing import Any, Literal, cast
 Severity = Literal["error", "warning", "info"]
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)  # slots: a build holds one per triple (millions)
 class SourceLocation:
     """Where a value came from: a file (as given on the command line, or relative to it) and a 1-based line."""
 

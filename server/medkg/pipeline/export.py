@@ -14,7 +14,7 @@ from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
 from ..namespaces import PREFIXES
-from .ntriples import nt_line, sorted_ntriples
+from .ntriples import NTerms, nt_line, sorted_ntriples
 
 
 def jsonld_context() -> dict[str, str]:
@@ -34,25 +34,43 @@ def _canonical(graph: Graph) -> Graph:
 
 def _turtle(graph: Graph) -> str:
     """Turtle by pyoxigraph's writer (linear: rdflib's slows with every namespace it has seen), triples in N-Triples
-    order, the prefixes its properties, classes and datatypes use declared in order: the same graph, the same bytes."""
+    order, the prefixes its properties, classes and datatypes use declared in order: the same graph, the same bytes.
+    The graph is walked once (rdflib's iteration is the slow part at millions of triples)."""
     from .oxterms import to_ox
 
-    triples = sorted(graph, key=lambda t: nt_line(*t))
+    lines = NTerms()
+    triples = sorted(graph, key=lines.line)
+    del lines
+    terms: dict[Node, Any] = {}
+
+    def term(node: Node) -> Any:
+        found = terms.get(node)
+        if found is None:
+            found = terms[node] = to_ox(node)
+        return found
+
     try:
-        out = ox.serialize((ox.Triple(*map(to_ox, t)) for t in triples), format=ox.RdfFormat.TURTLE,  # type: ignore
-                           prefixes=_used_prefixes(graph))
+        out = ox.serialize((ox.Triple(term(s), term(p), term(o)) for s, p, o in triples), format=ox.RdfFormat.TURTLE,
+                           prefixes=_used_prefixes(graph, triples))
     except ValueError:  # a term pyoxigraph refuses (an ill-formed language tag): the gate reports it; rdflib writes it
         return _canonical(graph).serialize(format="turtle")
-    text = out.decode("utf-8") if out else ""
-    lines = text.split("\n")
-    head = [line for line in lines if line.startswith("@prefix ")]
-    return "\n".join(sorted(head) + lines[len(head):])
+    return _prefixes_sorted(out.decode("utf-8") if out else "")
 
 
-def _used_prefixes(graph: Graph) -> dict[str, str]:
-    """Our prefixes and the graph's own that name a property, a class or a datatype of ``graph``."""
-    names = {str(p) for p in graph.predicates(unique=True)} | {str(o) for o in graph.objects(None, RDF.type)}
-    names |= {str(o.datatype) for o in graph.objects() if isinstance(o, Literal) and o.datatype is not None}
+def _prefixes_sorted(text: str) -> str:
+    """The writer's ``@prefix`` lines (at the top) in sorted order, the rest as it is."""
+    head: list[str] = []
+    end = 0
+    while text.startswith("@prefix ", end) and (stop := text.find("\n", end)) >= 0:
+        head.append(text[end:stop])
+        end = stop + 1
+    return "\n".join(sorted(head)) + "\n" + text[end:] if head else text
+
+
+def _used_prefixes(graph: Graph, triples: list[tuple[Node, Node, Node]]) -> dict[str, str]:
+    """Our prefixes and the graph's own that name a property, a class or a datatype of ``triples``."""
+    names = {str(p) for p in {t[1] for t in triples}} | {str(o) for _s, p, o in triples if p == RDF.type}
+    names |= {str(d) for d in {o.datatype for _s, _p, o in triples if isinstance(o, Literal)} if d is not None}
     bound = {**PREFIXES, **{prefix: str(ns) for prefix, ns in graph.namespaces() if prefix}}
     namespaces = {ns for ns in bound.values()}
     used = {ns for name in names for ns in namespaces if name.startswith(ns)}

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 
 import pyoxigraph as ox
 from rdflib import BNode
+from rdflib.term import Node
 
 from ..context import BuildContext, Triple
 from ..diagnostics import SourceLocation
@@ -83,27 +84,38 @@ def parse(files: Sequence[InputFile], ctx: BuildContext) -> None:
 
 
 def read_file(item: InputFile, syntax: ox.RdfFormat, ctx: BuildContext) -> None:
+    terms = TermCache()
     if syntax in LINE_BASED:
         for line, quad in line_quads(item, syntax, ctx):
-            ctx.add(triple_of(quad, item.display), SourceLocation(item.display, line))
+            ctx.add(triple_of(quad, item.display, terms), SourceLocation(item.display, line))
         return
     where = SourceLocation(item.display)
     try:
         for quad in ox.parse(item.text.encode(), format=syntax, base_iri=item.path.resolve().as_uri(),
                              rename_blank_nodes=True):
-            ctx.add(triple_of(quad), where)
+            ctx.add(triple_of(quad, terms=terms), where)
     except SyntaxError as exc:
         ctx.diagnostics.error("input.rdf", f"{syntax.name} syntax error: {reason(exc)}",
                               SourceLocation(item.display, exc.lineno))
 
 
-def triple_of(quad: ox.Quad, file: str | None = None) -> Triple:
+class TermCache(dict[object, Node]):
+    """pyoxigraph term → its rdflib term, made once per file: a subject or predicate repeated on a million lines is
+    converted once and held once in memory."""
+
+    def __missing__(self, term: object) -> Node:
+        found = self[term] = from_ox(term)
+        return found
+
+
+def triple_of(quad: ox.Quad, file: str | None = None, terms: TermCache | None = None) -> Triple:
     """The triple of ``quad`` in rdflib terms; blank node labels made the file's own when ``file`` is given."""
-    terms = (quad.subject, quad.predicate, quad.object)
-    if file is not None and any(isinstance(t, ox.BlankNode) for t in terms):
+    parts = (quad.subject, quad.predicate, quad.object)
+    if file is not None and any(isinstance(t, ox.BlankNode) for t in parts):
         return tuple(BNode(f"{file}#{t.value}") if isinstance(t, ox.BlankNode) else from_ox(t)
-                     for t in terms)  # type: ignore[return-value]
-    return from_ox(terms[0]), from_ox(terms[1]), from_ox(terms[2])
+                     for t in parts)  # type: ignore[return-value]
+    convert = from_ox if terms is None else terms.__getitem__
+    return convert(parts[0]), convert(parts[1]), convert(parts[2])
 
 
 _STATEMENT_LINE = re.compile(r"^[ \t]*[^\s#]", re.MULTILINE)
