@@ -13,8 +13,8 @@ from medkg.linkeddata.search import Entry, SearchIndex, fold
 N = 12_000
 
 
-def entry(iri: str, kind: str, text: str, lang: str = "en") -> Entry:
-    return Entry(iri, kind, text, lang, fold(text))
+def entry(iri: str, kind: str, text: str, lang: str = "en", tier: int = 1) -> Entry:
+    return Entry(iri, kind, text, lang, fold(text), tier)
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +31,8 @@ def indexes() -> tuple[SearchIndex, FilterIndex, list[str]]:
             entries.append(entry(iri, "hidden", f"TERM NUMBER {i}"))
         if i % 11 == 0:
             entries.append(entry(iri, "acronym", f"TN{i % 100}"))
+        if i % 3 == 0:  # the same label as another concept's: official (tier 0) and publisher's namesakes
+            entries.append(entry(iri, "alt" if i % 2 else "pref", f"Term {i // 3}", tier=0 if i % 4 else 1))
     concepts = sorted({e.iri for e in entries})
     ids = {iri: n for n, iri in enumerate(concepts)}
     schemes = [(n % 3,) for n in range(len(concepts))]
@@ -39,7 +41,7 @@ def indexes() -> tuple[SearchIndex, FilterIndex, list[str]]:
 
 QUERIES = ["t", "te", "term", "term ", "termi", "término", "termino 1", "termino 11", "term 1", "term 11",
            "term 1199", "t1", "t10", "tn1", "tn", "number", "number 7", "12", "999", "rmino 4", "zz", "term number",
-           "terms", "o 11", "1 1"]
+           "terms", "o 11", "1 1", "term 5", "term 12", "term 2", "term 10", "tn11", "term number 77", "term 3000"]
 
 
 @pytest.mark.parametrize("q", QUERIES)
@@ -71,3 +73,11 @@ def test_one_scheme(indexes: tuple[SearchIndex, FilterIndex, list[str]]) -> None
         page = fast.search(q, 5, 30, scheme=1)
         assert [concepts[c] for c in page.concepts] == expected[5:35], q
         assert page.total in (None, len(expected))
+
+
+def test_an_official_namesake_comes_first(indexes: tuple[SearchIndex, FilterIndex, list[str]]) -> None:
+    """"Term 2" is the preferred label of a publisher's concept (2) and of an official one (6): 6 first."""
+    search, fast, concepts = indexes
+    expected = [h.iri for h in search.suggest("term 2", limit=3)]
+    assert expected[:2] == [concepts[6], concepts[2]]
+    assert [concepts[c] for c in fast.search("term 2", 0, 3).concepts] == expected

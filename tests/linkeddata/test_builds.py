@@ -161,7 +161,7 @@ def test_search_on_the_shared_corpora(shared_app: Flask) -> None:
     assert first.label.lower().startswith("provider-sponsored organization")
     for concept_label in ("Capitation", "MA organization", "Provider-sponsored organization"):
         top = index.search(concept_label)[0]
-        assert top.rank == 0 and top.label.lower() == concept_label.lower()
+        assert top.match == "preferred label" and top.label.lower() == concept_label.lower()
 
 
 @pytest.mark.parametrize("which", ["asserted", "inferred", "all"])

@@ -102,11 +102,12 @@ def test_a_browser_reads_a_concept_follows_broader_and_searches(server: str, tmp
             assert page.locator("h1").inner_text() == "Managed Care Plan"
             page.locator("input[name=q]").press_sequentially("PSO", delay=30)  # autocomplete fills the datalist
             page.locator("#suggestions option").first.wait_for(state="attached")  # (CSP forbids eval-ed waits)
-            assert page.locator("#suggestions option").first.get_attribute("value") == (
-                "Provider-Sponsored Organization (PSO)")
+            first = page.locator("#suggestions option").first  # the official definition before the publisher's
+            assert first.get_attribute("value") == "provider-sponsored organization"
+            assert first.get_attribute("label") == "42 CFR Part 422 definitions · § 422.350"  # vocabulary, section
             page.press("input[name=q]", "Enter")
             page.wait_for_url("**/search?q=PSO")
-            page.locator("ol.hits li a").first.click()
+            page.locator("ol.hits li a", has_text="Provider-Sponsored Organization (PSO)").first.click()
             page.wait_for_load_state()
             assert page.locator("h1").inner_text() == "Provider-Sponsored Organization (PSO)"
             assert (tmp_path / "concept.png").stat().st_size > 10_000

@@ -1,10 +1,13 @@
 """``ValueSet/$expand?filter=``: the ranking of ``/suggest`` (``linkeddata.search``), answered without a scan.
 
 ``SearchIndex.suggest`` ranks a concept by its best label: 0 exact preferred label, 1 exact other label, 2 preferred
-label starts with the text, 3 another label does, 4 a label contains it; then by kind of label, length, text and
-IRI. Here every label is a row numbered in that order (kind, length, folded text, IRI), so within each rank the rows
-come out already sorted and the first ``offset + count`` distinct concepts end the search: exact labels come from a
-dict, prefixes from bisection of sorted texts, containment from a posting list of the text's rarest 1-3-gram.
+label starts with the text, 3 another label does, 4 a label contains it (its concept ranks, 2–6 there, less the
+citation ranks); then by kind of label, length, text, official before publisher (``Entry.tier``) and IRI, except
+that among exact labels the official definition comes before the kind of label. Here every label is a row numbered
+in that order (kind, length, folded text, tier, IRI), so within each rank the rows come out already sorted (the
+few rows of one exact text are put in their order once) and the first ``offset + count`` distinct concepts end the
+search: exact labels come from a dict, prefixes from bisection of sorted texts, containment from a posting list of
+the text's rarest 1-3-gram.
 ``tests/fhir/test_filter.py`` (a synthetic vocabulary that takes every path) and ``tests/fhir/test_real.py`` (the
 real build) prove the order and the totals equal to ``SearchIndex.suggest``.
 
@@ -41,15 +44,18 @@ class FilterIndex:
     """Label rows of the concepts numbered in ``concept_ids``; ``schemes_of[c]`` are concept ``c``'s schemes."""
 
     def __init__(self, entries: Iterable[Entry], concept_ids: dict[str, int], schemes_of: list[tuple[int, ...]]):
-        rows = sorted({(KIND_ORDER[e.kind], len(e.folded), e.folded, e.iri) for e in entries
+        rows = sorted({(KIND_ORDER[e.kind], len(e.folded), e.folded, e.tier, e.iri) for e in entries
                        if e.kind != "definition" and e.folded and e.iri in concept_ids})
         self.folded = [r[2] for r in rows]
-        self.concept = array("i", (concept_ids[r[3]] for r in rows))
+        self.concept = array("i", (concept_ids[r[4]] for r in rows))
         self.first_other = next((i for i, r in enumerate(rows) if r[0] > 0), len(rows))
         self.schemes_of = schemes_of
         self.exact: dict[str, list[int]] = defaultdict(list)
         for i, text in enumerate(self.folded):
             self.exact[text].append(i)
+        for found in self.exact.values():  # preferred labels, then others; the official definition first in each
+            if len(found) > 1:
+                found.sort(key=lambda i: (rows[i][0] > 0, rows[i][3], i))
         self.prefix = [_sorted_keys(self.folded, range(0, self.first_other)),
                        _sorted_keys(self.folded, range(self.first_other, len(rows)))]
         self.grams, self.gram_totals = self._grams()

@@ -24,6 +24,7 @@ class Value:
     datatype: str | None = None
     external: bool = False
     inferred: bool = False
+    tag: str = ""  # a concept's vocabulary and section ("42 CFR Part 422 · § 422.2"), to tell namesakes apart
 
 
 def value(site: Site, node: Node, inferred: bool = False) -> Value:
@@ -33,7 +34,8 @@ def value(site: Site, node: Node, inferred: bool = False) -> Value:
     iri = str(node)
     local = site.paths.path(iri)
     if local is not None:
-        return Value(site.label(iri), iri, request.script_root + local, inferred=inferred)
+        tag = site.vocab.tag(iri)
+        return Value(site.label(iri), iri, request.script_root + local, inferred=inferred, tag=tag.text if tag else "")
     external = iri.startswith(("http://", "https://"))
     return Value(site.label(iri), iri, iri if external else None, external=external, inferred=inferred)
 

@@ -232,16 +232,17 @@ def home_context(site: Site) -> dict[str, Any]:
     return {"counts": counts, "schemes": schemes, "triples": site.triple_count, "manifest": site.dataset.manifest}
 
 
-def index_context(site: Site) -> dict[str, Any]:
-    """Every concept by its preferred label, grouped by first letter."""
+def index_context(site: Site, schemes: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """Every concept (of the chosen vocabularies, when some are) by its preferred label, grouped by first letter."""
     concepts = {s for s, _, _ in triples(site.dataset, predicate=RDF.type, obj=SKOS.Concept)}
-    entries = sorted((value(site, c) for c in concepts), key=lambda v: (v.text.casefold(), v.iri or ""))
+    if schemes:
+        concepts = {c for c in concepts if not schemes.isdisjoint(site.index.schemes_of.get(str(c), ()))}
+    entries = sorted((value(site, c) for c in concepts), key=lambda v: (v.text.casefold(), v.tag, v.iri or ""))
     letters: dict[str, list[Value]] = {}
     for entry in entries:
         first = entry.text[:1].upper()
         letters.setdefault(first if first.isalpha() else "#", []).append(entry)
-    schemes = {str(s): value(site, o) for s, _, o in triples(site.dataset, predicate=SKOS.inScheme)}
-    return {"letters": letters, "schemes": schemes, "total": len(entries)}
+    return {"letters": letters, "total": len(entries), "vocabularies": site.vocab.schemes, "chosen": schemes}
 
 
 def hit_view(site: Site, hit: Hit) -> dict[str, Any]:

@@ -1,7 +1,12 @@
 """Concept search: an in-memory index built once per build, ranked, case- and accent-insensitive.
 
-Ranks (lower is better): 0 exact preferred label, 1 exact alternative/hidden label or acronym, 2 preferred label
-starts with the query, 3 another label starts with it, 4 a label contains it, 5 a definition contains it.
+Ranks (lower is better): 0 a provision or Federal Register notice by its citation, 1 a paragraph under it (see
+``citation_search``); for concepts 2 exact preferred label, 3 exact alternative/hidden label or acronym,
+4 preferred label starts with the query, 5 another label starts with it, 6 a label contains it, 7 a definition
+contains it. Within the exact ranks an official (regulatory) definition comes first, then the kind of label;
+otherwise ties go to the kind of label, the shorter text, then the official definition, then the IRI. Each hit
+names its vocabulary and, for a regulatory concept, its section; ``schemes`` narrows to some vocabularies
+(citations are then left out: a provision belongs to no concept scheme).
 """
 
 from __future__ import annotations
@@ -14,11 +19,17 @@ from typing import Any
 from rdflib import RDF, SKOS, Literal, URIRef
 
 from ..names import ACRONYM, fold
+from ..namespaces import MEDKG
 from ..store import Dataset
+from .citation_search import CitationIndex, load_citations
 from .terms import triples
+from .vocab import Tag, Vocabularies
 
 _ACRONYM = re.compile(rf"\(({ACRONYM})\)")
-RANK_NAMES = ("preferred label", "alternative label", "label prefix", "label prefix", "label", "definition")
+RANK_NAMES = ("citation", "within the citation", "preferred label", "alternative label", "label prefix",
+              "label prefix", "label", "definition")
+CITATION_RANKS = 2  # ranks below this are citations
+EXACT_RANKS = (2, 3)  # a whole label matches: among these, an official definition comes before a publisher's
 KIND_ORDER = {"pref": 0, "acronym": 1, "alt": 2, "hidden": 3, "definition": 4}
 KINDS = {SKOS.prefLabel: "pref", SKOS.altLabel: "alt", SKOS.hiddenLabel: "hidden", SKOS.definition: "definition"}
 
@@ -32,6 +43,7 @@ class Entry:
     text: str
     lang: str
     folded: str
+    tier: int = 1  # 0: an official (regulatory) definition, which outranks a publisher's of the same label
 
 
 @dataclass(frozen=True)
@@ -39,78 +51,113 @@ class Hit:
     iri: str
     label: str
     matched: str
-    kind: str
+    kind: str  # an Entry's kind, or "citation"
     lang: str
     rank: int
-    scheme: str = ""
+    scheme: str = ""  # the vocabulary's title
+    tag: Tag | None = None
+    type: str = "concept"  # or "provision", "Federal Register notice"
+
+    @property
+    def match(self) -> str:
+        return RANK_NAMES[self.rank]
 
     def as_json(self, url: str) -> dict[str, Any]:
+        tag = self.tag or Tag("", "", "")
         return {"iri": self.iri, "url": url, "label": self.label, "matched": self.matched, "field": self.kind,
-                "lang": self.lang, "rank": self.rank, "match": RANK_NAMES[self.rank], "scheme": self.scheme}
+                "lang": self.lang, "rank": self.rank, "match": self.match, "type": self.type,
+                "scheme": self.scheme, "scheme_iri": tag.scheme, "vocabulary": tag.vocabulary,
+                "section": tag.section}
 
 
 class SearchIndex:
     def __init__(self, entries: list[Entry], labels: dict[str, str] | None = None,
-                 schemes: dict[str, str] | None = None) -> None:
+                 vocab: Vocabularies | None = None, citations: CitationIndex | None = None,
+                 schemes_of: dict[str, tuple[str, ...]] | None = None) -> None:
         self.entries = entries
         self.label_entries = [e for e in entries if e.kind != "definition"]
         self.labels = labels or {}
-        self.schemes = schemes or {}  # concept → the title of its scheme, to tell same-named concepts apart
+        self.vocab = vocab or Vocabularies([], {})  # concept → vocabulary and section, to tell namesakes apart
+        self.citations = citations or CitationIndex([])
+        self.schemes_of = schemes_of or {}  # concept → every scheme it is in
 
-    def search(self, query: str, limit: int = 50, lang: str | None = None, labels_only: bool = False) -> list[Hit]:
-        """The best hit per concept, best concepts first."""
+    def search(self, query: str, limit: int = 50, lang: str | None = None, labels_only: bool = False,
+               schemes: frozenset[str] = frozenset()) -> list[Hit]:
+        """Citations first (unless ``schemes`` narrows the search), then the best hit per concept."""
         q = fold(query)
         if not q:
             return []
-        best: dict[str, tuple[int, int, int, str, Entry]] = {}
+        found = [] if schemes else self._citations(query, limit)
+        best: dict[str, tuple[int, int, int, int, str, int, Entry]] = {}
         for entry in self.label_entries if labels_only else self.entries:
             if lang and entry.lang and entry.lang != lang:
+                continue
+            if schemes and schemes.isdisjoint(self.schemes_of.get(entry.iri, ())):
                 continue
             rank = _rank(entry, q)
             if rank is None:
                 continue
-            key = (rank, KIND_ORDER[entry.kind], len(entry.folded), entry.folded, entry)
-            if entry.iri not in best or key[:4] < best[entry.iri][:4]:
+            official_first = entry.tier if rank <= EXACT_RANKS[-1] else 0  # the same label: the official first
+            key = (rank, official_first, KIND_ORDER[entry.kind], len(entry.folded), entry.folded, entry.tier, entry)
+            if entry.iri not in best or key[:6] < best[entry.iri][:6]:
                 best[entry.iri] = key
-        ordered = sorted(best.values(), key=lambda k: (*k[:4], k[4].iri))
-        return [Hit(e.iri, self.labels.get(e.iri, e.text), e.text, e.kind, e.lang, rank, self.schemes.get(e.iri, ""))
-                for rank, _, _, _, e in ordered[:limit]]
+        ordered = sorted(best.values(), key=lambda k: (*k[:6], k[6].iri))
+        return (found + [self._hit(e, rank) for rank, *_, e in ordered[:limit]])[:limit]
 
-    def suggest(self, query: str, limit: int = 10, lang: str | None = None) -> list[Hit]:
+    def suggest(self, query: str, limit: int = 10, lang: str | None = None,
+                schemes: frozenset[str] = frozenset()) -> list[Hit]:
         """Label matches only (no definitions): what an autocomplete box shows while someone types."""
-        return self.search(query, limit, lang, labels_only=True)
+        return self.search(query, limit, lang, labels_only=True, schemes=schemes)
+
+    def _hit(self, e: Entry, rank: int) -> Hit:
+        tag = self.vocab.tag(e.iri)
+        scheme = self.vocab.by_iri[tag.scheme].title if tag else ""
+        return Hit(e.iri, self.labels.get(e.iri, e.text), e.text, e.kind, e.lang, rank, scheme, tag)
+
+    def _citations(self, query: str, limit: int) -> list[Hit]:
+        hits = []
+        for rank, iri in self.citations.find(query, limit):
+            label, kind = self.citations.about[iri]
+            hits.append(Hit(iri, label, label, "citation", "", rank, type=kind))
+        return hits
 
 
 def _rank(entry: Entry, q: str) -> int | None:
     text = entry.folded
     if entry.kind == "definition":
-        return 5 if q in text else None
+        return 7 if q in text else None
     if text == q:
-        return 0 if entry.kind == "pref" else 1
-    if text.startswith(q):
         return 2 if entry.kind == "pref" else 3
+    if text.startswith(q):
+        return 4 if entry.kind == "pref" else 5
     if q in text:
-        return 4
+        return 6
     return None
 
 
-def build_index(data: Dataset, label: Callable[[str], str]) -> SearchIndex:
-    """Index every skos:Concept's labels and definitions, in every language, plus acronyms in parentheses;
-    ``label`` names a concept or a scheme in the results."""
+def build_index(data: Dataset, label: Callable[[str], str], vocab: Vocabularies) -> SearchIndex:
+    """Index every skos:Concept's labels and definitions, in every language, plus acronyms in parentheses, and
+    every citation label; ``label`` names a concept or a provision in the results."""
     concepts = {str(s) for s, _, _ in triples(data, predicate=RDF.type, obj=SKOS.Concept)}
+    official = {str(s) for s, _, _ in triples(data, predicate=RDF.type, obj=MEDKG.RegulatoryConcept)}
     entries: list[Entry] = []
     for prop, kind in KINDS.items():
         for s, _, o in triples(data, predicate=prop):
             if isinstance(s, URIRef) and str(s) in concepts and isinstance(o, Literal):
-                entries.extend(_entries(str(s), kind, o))
+                entries.extend(_entries(str(s), kind, o, 0 if str(s) in official else 1))
     entries = sorted(set(entries), key=lambda e: (e.iri, e.kind, e.lang, e.text))
-    schemes = {str(c): label(str(s)) for c, _, s in triples(data, predicate=SKOS.inScheme)}
-    return SearchIndex(entries, {iri: label(iri) for iri in concepts}, schemes)
+    schemes: dict[str, set[str]] = {}
+    for c, _, s in triples(data, predicate=SKOS.inScheme):
+        schemes.setdefault(str(c), set()).add(str(s))
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple per distinct set of schemes
+    schemes_of = {c: shared.setdefault(tuple(sorted(s)), tuple(sorted(s))) for c, s in schemes.items()}
+    return SearchIndex(entries, {iri: label(iri) for iri in concepts}, vocab, load_citations(data, label),
+                       schemes_of)
 
 
-def _entries(iri: str, kind: str, literal: Literal) -> list[Entry]:
+def _entries(iri: str, kind: str, literal: Literal, tier: int) -> list[Entry]:
     text, lang = str(literal), literal.language or ""
-    found = [Entry(iri, kind, text, lang, fold(text))]
+    found = [Entry(iri, kind, text, lang, fold(text), tier)]
     if kind != "definition":
-        found += [Entry(iri, "acronym", m, lang, fold(m)) for m in _ACRONYM.findall(text)]
+        found += [Entry(iri, "acronym", m, lang, fold(m), tier) for m in _ACRONYM.findall(text)]
     return found

@@ -20,6 +20,7 @@ from ..sparql.cache import AnswerCache
 from ..store import Dataset
 from .search import SearchIndex, build_index
 from .terms import PathMap, triples
+from .vocab import Vocabularies, load_vocabularies
 
 # What names a resource on a page or in a document, first found first: a provision by its citation label.
 DISPLAY_NAME_PROPERTIES = (SKOS.prefLabel, MEDKG.citationLabel, RDFS.label, DCTERMS.title)
@@ -36,6 +37,7 @@ class Site:
     labels: dict[str, dict[str, str]]
     provenance: dict[str, list[str]]
     index: SearchIndex
+    vocab: Vocabularies = field(default_factory=lambda: Vocabularies([], {}))
     dumps: dict[str, bytes] = field(default_factory=dict)
     dumps_lock: threading.Lock = field(default_factory=threading.Lock)
     documents: AnswerCache = field(default_factory=lambda: AnswerCache(0))
@@ -91,7 +93,8 @@ def load_site(dataset: Dataset, cache_size: int = 0, cache_bytes: int = 0) -> Si
     labels = collect_labels(dataset, ontology)
     site = Site(dataset, PathMap(dataset.base), ontology, shapes, labels, _provenance(dataset.folder),
                 SearchIndex([]))
-    site.index = build_index(dataset, site.label)
+    site.vocab = load_vocabularies(dataset, site.label)
+    site.index = build_index(dataset, site.label, site.vocab)
     site.documents = AnswerCache(cache_size, cache_bytes)
     return site
 

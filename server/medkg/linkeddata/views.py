@@ -21,6 +21,7 @@ from .caching import add_validators, current_site
 from .documents import BY_SUFFIX, DOC_FORMATS, describe, exists, not_found_document, render
 from .search import Hit
 from .site import Site
+from .vocab import UnknownVocabulary
 
 bp = Blueprint("linkeddata", __name__)
 
@@ -169,31 +170,49 @@ def home() -> ResponseReturnValue:
 
 @bp.get("/concepts")
 def alphabetical() -> ResponseReturnValue:
-    return render_template("concepts.html", **pages.index_context(current_site()))
+    return render_template("concepts.html", **pages.index_context(current_site(), _schemes()))
 
 
 @bp.get("/search")
 def search_page() -> ResponseReturnValue:
     """The results page; the JSON API instead when the client prefers application/json."""
-    if negotiate(request.headers.get("Accept"), ["text/html", "application/json"]) == "application/json":
-        response = _hits_json(current_site().index.search(_query(), limit=_limit(50), lang=_lang()))
+    site, schemes = current_site(), _schemes()
+    if _wants_json():
+        response = _hits_json(site.index.search(_query(), limit=_limit(50), lang=_lang(), schemes=schemes))
     else:
-        site = current_site()
-        hits = [pages.hit_view(site, h) for h in site.index.search(_query(), limit=100, lang=_lang())]
-        response = Response(render_template("search.html", query=_query(), hits=hits), mimetype="text/html")
+        hits = [pages.hit_view(site, h) for h in site.index.search(_query(), limit=100, lang=_lang(), schemes=schemes)]
+        response = Response(render_template("search.html", query=_query(), hits=hits, vocabularies=site.vocab.schemes,
+                                            chosen=schemes), mimetype="text/html")
     response.vary.add("Accept")
     return response
 
 
 @bp.get("/search.json")
 def search_json() -> ResponseReturnValue:
-    return _hits_json(current_site().index.search(_query(), limit=_limit(50), lang=_lang()))
+    return _hits_json(current_site().index.search(_query(), limit=_limit(50), lang=_lang(), schemes=_schemes()))
 
 
 @bp.get("/suggest")
 def suggest() -> ResponseReturnValue:
     """Autocomplete: label matches only, from the in-memory index."""
-    return _hits_json(current_site().index.suggest(_query(), limit=_limit(10), lang=_lang()))
+    return _hits_json(current_site().index.suggest(_query(), limit=_limit(10), lang=_lang(), schemes=_schemes()))
+
+
+def _wants_json() -> bool:
+    return negotiate(request.headers.get("Accept"), ["text/html", "application/json"]) == "application/json"
+
+
+def _schemes() -> frozenset[str]:
+    """``?scheme=`` (repeatable: a vocabulary's IRI, title, short name or slug) as scheme IRIs."""
+    return current_site().vocab.resolve(request.args.getlist("scheme"))
+
+
+@bp.errorhandler(UnknownVocabulary)
+def unknown_vocabulary(error: UnknownVocabulary) -> ResponseReturnValue:
+    """400 naming the known vocabularies: JSON for the JSON answers, plain text for pages."""
+    if request.path.endswith((".json", "/suggest")) or _wants_json():
+        return _json_error(400, "Bad Request", str(error))
+    return text_error(400, f"400 Bad Request: {error}")
 
 
 def _query() -> str:

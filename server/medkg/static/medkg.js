@@ -15,7 +15,8 @@
           list.replaceChildren(...data.results.map(function (hit) {
             const option = document.createElement("option");
             option.value = hit.label;  // value/label are text: never parsed as HTML
-            if (hit.scheme) option.label = hit.scheme;
+            const tag = [hit.vocabulary, hit.section].filter(Boolean).join(" · ");  // tells namesakes apart
+            if (tag || hit.type !== "concept") option.label = tag || hit.type;
             return option;
           }));
         })
