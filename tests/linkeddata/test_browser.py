@@ -20,7 +20,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SHOTS = ROOT / "build" / "screenshots"
 PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
+DESKTOP = {"width": 1024, "height": 720}
 SAMPLE = "The PSO must be affiliated with a rural PSO; a downstream entity signs a written arrangement."
 PAGES = {
     "home": "/",
@@ -118,6 +118,8 @@ def test_print_hides_the_site_and_shows_the_iri(server: str, browser: sync_api.B
         assert printed.is_visible()
         assert printed.inner_text().startswith("IRI: https://w3id.org/medkg/cfr/42/422/422.350\nPrinted from")
         assert "42 CFR 422.350" in page.locator("h1").inner_text()
+        page.emulate_media(media="screen")
+        page.screenshot(path=str(SHOTS / "provision-desktop.png"))
     finally:
         page.close()
 
@@ -149,8 +151,8 @@ def test_a_marked_term_shows_its_definition_on_focus(server: str, browser: sync_
         tip = page.locator(".term-popover")
         tip.wait_for(state="visible")
         assert "Provider-sponsored organization" in tip.inner_text() and "42 CFR 422.350(b)" in tip.inner_text()
+        page.screenshot(path=str(SHOTS / "annotate-desktop.png"))
         page.keyboard.press("Escape")
         assert tip.is_hidden()
-        page.screenshot(path=str(SHOTS / "annotate-desktop.png"))
     finally:
         page.close()
