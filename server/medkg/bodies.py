@@ -33,6 +33,9 @@ class BufferedBodies:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if not has_body(scope):
+            await self.app(scope, receive, send)  # nothing to wait for (a GET, a HEAD): no timer, no task
+            return
         declared = _header(scope, b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
             await _refuse(send, 413, f"request body too large: the limit is {self.max_bytes} bytes")
@@ -51,7 +54,7 @@ class BufferedBodies:
         headers = [(k, v) for k, v in scope["headers"] if k not in (b"content-length", b"transfer-encoding")]
         if body or scope["method"] in ("POST", "PUT", "PATCH"):
             headers.append((b"content-length", str(len(body)).encode()))
-        await self.app({**scope, "headers": headers}, _replay(body, receive), send)
+        await self.app({**scope, "headers": headers}, replay(body, receive), send)
 
     async def _read(self, receive: Receive) -> bytes:
         chunks, size = [], 0
@@ -75,18 +78,23 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-def _replay(body: bytes, receive: Receive) -> Receive:
+def has_body(scope: Scope) -> bool:
+    """Whether the request carries a body: only with Content-Length or Transfer-Encoding (RFC 9112 §6.3)."""
+    return any(name in (b"content-length", b"transfer-encoding") for name, _ in scope["headers"])
+
+
+def replay(body: bytes, receive: Receive) -> Receive:
     """The body in one message, then whatever the client sends next (its disconnect)."""
     sent = False
 
-    async def replay() -> Message:
+    async def again() -> Message:
         nonlocal sent
         if not sent:
             sent = True
             return {"type": "http.request", "body": body, "more_body": False}
         return await receive()
 
-    return replay
+    return again
 
 
 async def _refuse(send: Send, status: int, message: str) -> None:

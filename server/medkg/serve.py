@@ -170,22 +170,26 @@ def watch_link(folder: Path) -> None:
 
 
 def asgi() -> BufferedBodies:
-    """One server worker: its WSGI app (``wsgi``) on ``THREADS`` threads, behind a reader of whole bodies."""
+    """One server worker: its queries on ``THREADS`` query threads (``sparql.asgi``), the rest of its WSGI app
+    (``wsgi``) on as many site threads; all behind a reader of whole bodies."""
     from a2wsgi import WSGIMiddleware
 
     from .bodies import BufferedBodies
+    from .sparql.asgi import QueryFront
     from .sparql.protocol import Limits
+    from .sparql.service import PATH
 
     config = settings.resolve()
     app = wsgi()
     # a body may hold the longest query, or the largest text to annotate percent-encoded in a form
     limit = max(Limits(int(config["MAX_QUERY_LENGTH"]), 0).max_body, 3 * int(config["MAX_ANNOTATE_BYTES"]) + 65536)
     threads = int(os.environ.get("MEDKG_THREADS") or config["THREADS"])
-    return BufferedBodies(WSGIMiddleware(app, workers=threads), limit,  # type: ignore[arg-type]
-                          float(config["BODY_TIMEOUT"]))
+    site = WSGIMiddleware(app, workers=threads)  # type: ignore[arg-type]
+    front = QueryFront(site, app.queries, (PATH, PATH + "/"), threads)  # type: ignore[arg-type]
+    return BufferedBodies(front, limit, float(config["BODY_TIMEOUT"]))
 
 
-def wsgi() -> WSGIApp:
+def wsgi() -> Warming:
     """The app of one server worker: the build ``DIR`` points at now, for the life of this worker. It answers
     queries and ``/-/health`` at once; pages wait for the site's indexes, computed on a background thread."""
     from .app import create_app
@@ -216,10 +220,13 @@ class Warming:
         from .sparql.wsgi import QueryHandler
 
         self.dataset, self.full, self.ready = dataset, cast(WSGIApp | None, None), threading.Event()
+        from .sparql.asgi import pass_on
+
         state = SparqlState.from_config(dataset, config)
         state.pool()
-        queries = QueryHandler(self.when_loaded, PATH, state)
-        self.early = hosts.HostCheck(self.health_or(queries), hosts.trusted_hosts(config, dataset.base))
+        trusted = hosts.trusted_hosts(config, dataset.base)
+        self.early = hosts.HostCheck(self.health_or(QueryHandler(self.when_loaded, PATH, state)), trusted)
+        self.queries = hosts.HostCheck(QueryHandler(pass_on, PATH, state), trusted)  # queries alone (sparql.asgi)
         threading.Thread(target=self.load, args=(make,), name="medkg-site-loader", daemon=True).start()
 
     def load(self, make: Callable[[], WSGIApp]) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,16 @@ class Dataset:
     def default_graphs(self) -> list[ox.NamedNode]:
         """What a query sees as its default graph unless it names its own: asserted ∪ inferred."""
         return [self.asserted_graph, self.inferred_graph]
+
+    @cached_property
+    def default_graph_option(self) -> dict[str, Any]:
+        """The query option that makes asserted ∪ inferred a query's default graph: the union of the named graphs
+        when the store holds no others (the engine then scans one index, not one per graph), else their list."""
+        graphs = self.default_graphs
+        own = next(self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()), None)
+        if own is None and set(self.store.named_graphs()) <= set(graphs):
+            return {"use_default_graph_as_union": True}
+        return {"default_graph": graphs}
 
     @property
     def build_id(self) -> str:

@@ -13,7 +13,7 @@ from ..namespaces import PREFIXES
 from ..store import Dataset
 from .guard import names_dataset
 from .negotiation import NotAcceptable, ResultFormat, UnknownFormat, choose
-from .results import SELECT_SERIALIZERS, serialize_boolean, serialize_triples
+from .results import ENGINE_SELECT, SELECT_SERIALIZERS, serialize_boolean, serialize_triples, small_answer
 
 # Predeclared for every query (a query's own PREFIX lines win); pyoxigraph takes them beside the text, so the
 # positions in syntax errors stay those of the text the user wrote.
@@ -52,7 +52,7 @@ def dataset_arguments(dataset: Dataset, job: Job) -> dict[str, Any]:
     either, the default graph is the union of the build's asserted and inferred graphs (a query option, not a
     copy) and every named graph can be queried."""
     if not job.default_graphs and not job.named_graphs:
-        return {} if names_dataset(job.query) else {"default_graph": dataset.default_graphs}
+        return {} if names_dataset(job.query) else dataset.default_graph_option
     return {"default_graph": [ox.NamedNode(iri) for iri in job.default_graphs],
             "named_graphs": [ox.NamedNode(iri) for iri in job.named_graphs]}
 
@@ -66,10 +66,7 @@ def form_of(result: Any) -> str:
 def execute(dataset: Dataset, job: Job) -> Reply:
     """Run ``job``; a bad query or an unacceptable format is an error reply, never an exception."""
     try:
-        result = dataset.store.query(job.query, prefixes=QUERY_PREFIXES, base_iri=job.base_iri,
-                                     **dataset_arguments(dataset, job))
-        chosen = choose(form_of(result), job.accept, job.format)
-        return render(result, chosen, job.max_rows)
+        return answer(dataset, job)
     except SyntaxError as exc:
         return error(400, syntax_message(job.query, str(exc)))
     except NotAcceptable as exc:
@@ -80,6 +77,24 @@ def execute(dataset: Dataset, job: Job) -> Reply:
         return error(400, f"query failed: {exc}")
     except Exception as exc:  # anything else is our fault, but must never take the query process down
         return error(500, f"query failed: {type(exc).__name__}: {exc}")
+
+
+def run_query(dataset: Dataset, job: Job) -> Any:
+    return dataset.store.query(job.query, prefixes=QUERY_PREFIXES, base_iri=job.base_iri,
+                               **dataset_arguments(dataset, job))
+
+
+def answer(dataset: Dataset, job: Job) -> Reply:
+    """The answer to ``job``: serialized by the engine when it is small enough to be under the row cap for sure,
+    else read row by row up to the cap (the query runs again: the engine has consumed part of its solutions)."""
+    result = run_query(dataset, job)
+    chosen = choose(form_of(result), job.accept, job.format)
+    if form_of(result) == "select" and chosen.name in ENGINE_SELECT:
+        body = small_answer(result, ENGINE_SELECT[chosen.name], job.max_rows)
+        if body is not None:
+            return Reply(200, content_type(chosen), body)
+        result = run_query(dataset, job)
+    return render(result, chosen, job.max_rows)
 
 
 _AT = re.compile(r"error at (\d+):(\d+)")
