@@ -19,7 +19,13 @@ SECTION_FILES = {
     "422.62": "subpart-B-Eligibility-Election-Enrollment/section-422.62.md",
     "422.252": "subpart-F-Submission-Bids-Premiums-Related-Information-Plan-Approval/section-422.252.md",
     "422.561": "subpart-M-Grievances-Organization-Determinations-Appeals/section-422.561.md",
+    "422.60": "subpart-B-Eligibility-Election-Enrollment/section-422.60.md",
+    "422.66": "subpart-B-Eligibility-Election-Enrollment/section-422.66.md",
+    "422.68": "subpart-B-Eligibility-Election-Enrollment/section-422.68.md",
+    "422.102": "subpart-C-Benefits-Beneficiary-Protections/section-422.102.md",
 }
+EARLIER = ("422.2", "422.60", "422.62", "422.66", "422.68", "422.102", "422.252", "422.500", "422.561",
+           "422.2260")  # every section with a stored earlier version
 LATER = ("422.2", "422.113", "422.252", "422.561", "422.2260")  # every section with a stored later version
 
 

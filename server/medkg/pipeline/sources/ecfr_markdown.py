@@ -136,15 +136,25 @@ def _units(number: int, block: str, following: str = "") -> list[Unit]:
     """The designated pieces of a block; ``following`` (the next block) tells a verb-less term (``*X* -`` then
     ``(1) Means …``) from a heading."""
     units = []
-    for designator, piece in split_designators(clean_markup(block)):
+    pieces = split_designators(clean_markup(block))
+    for k, (designator, piece) in enumerate(pieces):
         heading = None
-        defines = bool(find_terms(piece) or (designator is None and find_terms(f"{piece} {following[:60]}")))
+        after = f"({pieces[k + 1][0]}) {pieces[k + 1][1]}" if k + 1 < len(pieces) and pieces[k + 1][0] else following
+        defines = bool(find_terms(piece) or (designator is None and find_terms(f"{piece} {after[:60]}")))
         if designator and (m := _ITALIC_HEAD.match(piece)) and not direct_term(piece):
             # a restated heading ("*A coordinated care plan.* A coordinated care plan is …") stays in the text
             heading = m.group(1).strip().rstrip(".")
-            piece = piece if restated_term(piece) or _definition_heading(heading, piece) else piece[m.end():]
+            kept = restated_term(piece) or _definition_heading(heading, piece) or _runs_on(piece, m)
+            piece = piece if kept else piece[m.end():]
         units.append(Unit(designator, piece, number, designator is None and defines, heading))
     return units
+
+
+def _runs_on(piece: str, head: re.Match[str]) -> bool:
+    """``(8) *Quality and performance indicators* for benefits under …``, ``(2) *Marketing materials* exclude …``:
+    the heading is also the sentence's subject (no stop, no dash, lower case after it), so it stays in the text."""
+    run = head.group(0).rstrip()
+    return not run.endswith((".*", "-", "—")) and piece[head.end():head.end() + 1].islower()
 
 
 def _definition_heading(heading: str, piece: str) -> bool:

@@ -61,7 +61,7 @@ _PLAIN = re.compile(rf"^(?P<lead>{_LEAD_IN})?"
 _DEFINED_AS = re.compile(r"(?:^|(?<=\.\s))(?P<article>An?\s+|The\s+)?"
                          r"(?P<term>(?!(?:An?|The)\s)\w[\w-]*(?:\s+[\w-]+){0,5}?)\s+(?:is|are) defined as\b")
 _VERB_INSIDE_RUN = re.compile(r"^[“\"]?\*(?!\()([^*]+?)\s+(?:means|mean|is|are|refers to)\*")
-_VERBLESS = re.compile(r"^\*(?!\()([^*.]+)\*\s*[-—–:]?\s*\((?:1|a|i)\)\s*(?:Means|Is|Are|Refers to|Includes)\b")
+_VERBLESS = re.compile(r"^\*(?!\()([^*.]+)\*\s*[-—–:]?\s*\((?:1|a|i)\)\s*(?:Means|Is|Are|Refers to|Includes?)\b")
 _GENUS = re.compile(r"^(?:An?|The)\s+(?P<term>(?:[\w()/-]+\s+){0,6}(?P<head>[\w-]+))\s+is an?\s+"
                     r"(?:[\w-]+\s+){0,2}?(?P<genus>[\w-]+)\s*(?:that|which|who|in|under|offered|—|-)")
 _GENUS_PLURAL = re.compile(r"^(?P<term>[A-Z][\w-]*(?:\s+[\w-]+){0,5}?\s+(?P<head>[\w-]+s))\s+include\s+"
