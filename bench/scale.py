@@ -9,6 +9,7 @@ first-time queries (answer cache off) against ``oxigraph serve-read-only`` on th
 
     .venv/bin/python bench/scale.py --concepts 100000            # ~15 min on the shared 2-core machine
     .venv/bin/python bench/scale.py --concepts 10000 --kinds lookup
+    .venv/bin/python bench/scale.py --concepts 100000 --build-only --runs 3   # the build alone, against the peers
 """
 
 from __future__ import annotations
@@ -81,6 +82,38 @@ def time_report(log: Path) -> tuple[float, float]:
         raise RuntimeError(f"no GNU time report in {log}")
     seconds = sum(float(part) * 60 ** i for i, part in enumerate(reversed(wall.group(1).split(":"))))
     return seconds, int(peak.group(1)) / 1024
+
+
+PEERS = {  # what the build is compared with, on the same N-Triples, each in its own process under GNU time
+    "oxigraph load": lambda source, work: [str(VENV / "oxigraph"), "load", "--location", str(work / "peer-store"),
+                                           "--file", str(source)],
+    "rdflib parse": lambda source, work: [sys.executable, "-c", "import sys, rdflib; "
+                                          "print(len(rdflib.Graph().parse(sys.argv[1], format='nt')))", str(source)],
+}
+
+
+def measured(command: list[str], log: Path) -> dict[str, float]:
+    """Wall seconds, CPU seconds and peak RSS (MB) of one process (GNU time: the wait4 rusage of that child)."""
+    wall, peak = timed_run(command, log)
+    return {"wall_s": wall, "cpu_s": cpu_seconds(log), "peak_mb": peak}
+
+
+def build_runs(source: Path, work: Path, runs: int) -> dict[str, Any]:
+    """``medkg build`` of the generated N-Triples end to end (every link step, gate, store), ``runs`` times, each
+    followed by the peers on the same file; medians, and the build's ratio to each peer."""
+    found: dict[str, list[dict[str, float]]] = {"medkg build": [], **{name: [] for name in PEERS}}
+    for run in range(runs):
+        shutil.rmtree(work / "build", ignore_errors=True)
+        found["medkg build"].append(measured([str(VENV / "medkg"), "build", str(source), "--out",
+                                              str(work / "build")], work / f"build-{run}.log"))
+        for name, command in PEERS.items():
+            shutil.rmtree(work / "peer-store", ignore_errors=True)
+            found[name].append(measured(command(source, work), work / f"peer-{run}-{name.split()[0]}.log"))
+        print(json.dumps({k: v[-1] for k, v in found.items()}), file=sys.stderr, flush=True)
+    medians = {name: {key: statistics.median(r[key] for r in rs) for key in rs[0]} for name, rs in found.items()}
+    ratios = {peer: {key: medians["medkg build"][key] / medians[peer][key] for key in medians[peer]}
+              for peer in PEERS}
+    return {"runs": found, "medians": medians, "build_over_peer": ratios}
 
 
 def concepts_and_labels(source: Path, count: int = 200) -> tuple[list[str], list[str]]:
@@ -304,10 +337,14 @@ def main(argv: list[str] | None = None) -> int:
                         "instead of 'medkg build' of the generated N-Triples")
     p.add_argument("--prepare", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--queries-only", action="store_true", help="only the first-time query comparison")
+    p.add_argument("--build-only", action="store_true",
+                   help="only 'medkg build' of the generated N-Triples end to end, --runs times, against the peers")
     args = p.parse_args(argv)
     if args.prepare:
         prepare(args.concepts, args.prepare)
         return 0
+    if args.build_only:
+        return build_only(args)
     work = ROOT / "bench" / "graphs" / f"scale-{args.concepts}"
     work.mkdir(parents=True, exist_ok=True)
     source, build, oxigraph_dir = work / "source.nt", work / "build", work / "oxigraph"
@@ -351,6 +388,21 @@ def main(argv: list[str] | None = None) -> int:
     text = json.dumps(result, indent=2)
     print(text)
     out = args.out or ROOT / "bench" / "results" / f"scale-{args.concepts}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+def build_only(args: argparse.Namespace) -> int:
+    work = ROOT / "bench" / "graphs" / f"scale-{args.concepts}"
+    work.mkdir(parents=True, exist_ok=True)
+    source = work / "source.nt"
+    if not source.is_file():
+        subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), str(args.concepts), "--out",
+                        str(source)], check=True)
+    text = json.dumps({"concepts": args.concepts, **build_runs(source, work, args.runs)}, indent=2)
+    print(text)
+    out = args.out or ROOT / "bench" / "results" / f"scale-build-{args.concepts}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text + "\n", encoding="utf-8")
     return 0
