@@ -18,7 +18,7 @@ from .changes import versions
 from .console import Console, Phase, Reporter, as_console
 from .context import BuildContext
 from .diagnostics import Diagnostic, SourceLocation
-from .export import serialize
+from .export import graph_turtle
 from .index import index_build
 from .iris import IRIs
 from .layout import write_text
@@ -208,7 +208,7 @@ def rejected_dir(out: Path) -> Path:
 
 
 def write_outputs(ctx: BuildContext, folder: Path, sources: Sequence[Path]) -> None:
-    write_text(folder / layout.GRAPH, serialize(ctx.graph, "ttl"))
+    write_text(folder / layout.GRAPH, graph_turtle(ctx.graph))
     layout.write_manifest(folder, {
         "base": ctx.iris.base,
         "built": datetime.now(UTC).replace(microsecond=0).isoformat(),

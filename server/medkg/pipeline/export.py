@@ -33,6 +33,15 @@ def _canonical(graph: Graph) -> Graph:
 
 
 def _turtle(graph: Graph) -> str:
+    return turtle_bytes(graph).decode("utf-8")
+
+
+def graph_turtle(graph: Graph) -> bytes:
+    """The ``ttl`` export as UTF-8 bytes (``graph.ttl`` of a build: no second copy of millions of lines as text)."""
+    return turtle_bytes(_stable_blank_nodes(graph))
+
+
+def turtle_bytes(graph: Graph) -> bytes:
     """Turtle by pyoxigraph's writer (linear: rdflib's slows with every namespace it has seen), triples in N-Triples
     order, the prefixes its properties, classes and datatypes use declared in order: the same graph, the same bytes.
     The graph is walked once (rdflib's iteration is the slow part at millions of triples)."""
@@ -53,18 +62,18 @@ def _turtle(graph: Graph) -> str:
         out = ox.serialize((ox.Triple(term(s), term(p), term(o)) for s, p, o in triples), format=ox.RdfFormat.TURTLE,
                            prefixes=_used_prefixes(graph, triples))
     except ValueError:  # a term pyoxigraph refuses (an ill-formed language tag): the gate reports it; rdflib writes it
-        return _canonical(graph).serialize(format="turtle")
-    return _prefixes_sorted(out.decode("utf-8") if out else "")
+        return _canonical(graph).serialize(format="turtle", encoding="utf-8")
+    return _prefixes_sorted(out or b"")
 
 
-def _prefixes_sorted(text: str) -> str:
+def _prefixes_sorted(text: bytes) -> bytes:
     """The writer's ``@prefix`` lines (at the top) in sorted order, the rest as it is."""
-    head: list[str] = []
+    head: list[bytes] = []
     end = 0
-    while text.startswith("@prefix ", end) and (stop := text.find("\n", end)) >= 0:
+    while text.startswith(b"@prefix ", end) and (stop := text.find(b"\n", end)) >= 0:
         head.append(text[end:stop])
         end = stop + 1
-    return "\n".join(sorted(head)) + "\n" + text[end:] if head else text
+    return b"\n".join(sorted(head)) + b"\n" + text[end:] if head else text
 
 
 def _used_prefixes(graph: Graph, triples: list[tuple[Node, Node, Node]]) -> dict[str, str]:

@@ -61,12 +61,13 @@ class BuildLocked(Exception):
 # ---------------------------------------------------------------------------------------------------- files
 
 
-def write_text(path: Path, text: str) -> None:
-    """Write to a temporary file in the same folder, then rename: readers never see half a file."""
+def write_text(path: Path, text: str | bytes) -> None:
+    """Write to a temporary file in the same folder, then rename: readers never see half a file. (Bytes are
+    written as they are: UTF-8 text already.)"""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text if isinstance(text, bytes) else text.encode("utf-8"))
         os.chmod(tmp, 0o644)  # mkstemp makes it private; outputs are meant to be read
         os.replace(tmp, path)
     except BaseException:
