@@ -1,4 +1,5 @@
-// Progressive enhancement only: the search box suggests terms while typing (the form works without this).
+// The site's script, progressive enhancement only (every page works without it).
+// The search box suggests terms while typing (the form works without this).
 (function () {
   const input = document.querySelector("input[data-suggest]");
   const list = document.getElementById("suggestions");
@@ -23,4 +24,18 @@
         .catch(function () {});
     }, 120);
   });
+})();
+
+// A table wider than the screen scrolls inside its own box (medkg.css): such a box is reachable by keyboard too,
+// so it can be scrolled without a mouse (WCAG 2.1.1).
+(function () {
+  function scrollables() {
+    document.querySelectorAll("main table, main .table-wrap").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) box.setAttribute("tabindex", "0");
+      else box.removeAttribute("tabindex");
+    });
+  }
+  scrollables();
+  window.addEventListener("resize", scrollables);
+  document.addEventListener("toggle", scrollables, true);  // a table inside <details> is measured when shown
 })();
