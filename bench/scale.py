@@ -92,27 +92,35 @@ PEERS = {  # what the build is compared with, on the same N-Triples, each in its
 }
 
 
-def measured(command: list[str], log: Path) -> dict[str, float]:
-    """Wall seconds, CPU seconds and peak RSS (MB) of one process (GNU time: the wait4 rusage of that child)."""
-    wall, peak = timed_run(command, log)
-    return {"wall_s": wall, "cpu_s": cpu_seconds(log), "peak_mb": peak}
+def measured(command: list[str], log: Path) -> dict[str, Any]:
+    """Wall seconds, CPU seconds and peak RSS (MB) of one process (GNU time: the wait4 rusage of that child); its
+    standard output, when JSON (``medkg build --json``), gives each phase's CPU seconds."""
+    with (log.with_suffix(".out")).open("w") as out:
+        subprocess.run(["/usr/bin/time", "-v", "-o", str(log), *command], stdout=out, check=True, cwd=log.parent)
+    wall, peak = time_report(log)
+    found: dict[str, Any] = {"wall_s": wall, "cpu_s": cpu_seconds(log), "peak_mb": peak}
+    text = log.with_suffix(".out").read_text()
+    if text.startswith("{"):
+        found["phases_cpu_s"] = {f"{p['name']} {p['detail']}".strip(): p["cpu_seconds"]
+                                 for p in json.loads(text)["phases"]}
+    return found
 
 
 def build_runs(source: Path, work: Path, runs: int) -> dict[str, Any]:
     """``medkg build`` of the generated N-Triples end to end (every link step, gate, store), ``runs`` times, each
     followed by the peers on the same file; medians, and the build's ratio to each peer."""
-    found: dict[str, list[dict[str, float]]] = {"medkg build": [], **{name: [] for name in PEERS}}
+    found: dict[str, list[dict[str, Any]]] = {"medkg build": [], **{name: [] for name in PEERS}}
     for run in range(runs):
         shutil.rmtree(work / "build", ignore_errors=True)
         found["medkg build"].append(measured([str(VENV / "medkg"), "build", str(source), "--out",
-                                              str(work / "build")], work / f"build-{run}.log"))
+                                              str(work / "build"), "--json"], work / f"build-{run}.log"))
         for name, command in PEERS.items():
             shutil.rmtree(work / "peer-store", ignore_errors=True)
             found[name].append(measured(command(source, work), work / f"peer-{run}-{name.split()[0]}.log"))
         print(json.dumps({k: v[-1] for k, v in found.items()}), file=sys.stderr, flush=True)
-    medians = {name: {key: statistics.median(r[key] for r in rs) for key in rs[0]} for name, rs in found.items()}
-    ratios = {peer: {key: medians["medkg build"][key] / medians[peer][key] for key in medians[peer]}
-              for peer in PEERS}
+    keys = ("wall_s", "cpu_s", "peak_mb")
+    medians = {name: {key: statistics.median(r[key] for r in rs) for key in keys} for name, rs in found.items()}
+    ratios = {peer: {key: medians["medkg build"][key] / medians[peer][key] for key in keys} for peer in PEERS}
     return {"runs": found, "medians": medians, "build_over_peer": ratios}
 
 

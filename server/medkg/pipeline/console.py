@@ -26,6 +26,7 @@ class Phase:
     detail: str = ""
     counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # the process's CPU time (a loaded machine stretches wall time, not this)
     bar: tqdm[Any] | None = field(default=None, repr=False, compare=False)
 
     def count(self, **counts: int) -> None:
@@ -40,7 +41,8 @@ class Phase:
         return Tracked(items, self)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "detail": self.detail, "counts": self.counts, "seconds": round(self.seconds, 3)}
+        return {"name": self.name, "detail": self.detail, "counts": self.counts, "seconds": round(self.seconds, 3),
+                "cpu_seconds": round(self.cpu_seconds, 3)}
 
     def line(self) -> str:
         counts = ", ".join(plural(n, what) for what, n in self.counts.items())
@@ -99,12 +101,12 @@ class Console:
         if self.bars:
             phase.bar = tqdm(total=total, desc=f"medkg: {name} {detail}".rstrip(), unit=unit, file=self.stream,
                              delay=BAR_DELAY, leave=False, dynamic_ncols=True)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         try:
             with ticking(phase.bar, start):
                 yield phase
         finally:
-            phase.seconds = time.perf_counter() - start
+            phase.seconds, phase.cpu_seconds = time.perf_counter() - start, time.process_time() - cpu
             if phase.bar is not None:
                 phase.bar.close()
             self.phases.append(phase)
