@@ -13,15 +13,9 @@ from ..pipeline.iris import is_iri
 from ..pipeline.linking.usage import TermMatcher, uses
 from ..pipeline.regulatory.scope import applicable, scope_index, term_key
 from .facts import Facts, Value, value
+from .official import MAPPINGS, mapping_evidence
 from .site import Site
 from .terms import triples
-
-MAPPINGS: tuple[tuple[str, URIRef, URIRef], ...] = (
-    ("exact match", SKOS.exactMatch, SKOS.exactMatch), ("close match", SKOS.closeMatch, SKOS.closeMatch),
-    ("broad match", SKOS.broadMatch, SKOS.narrowMatch), ("narrow match", SKOS.narrowMatch, SKOS.broadMatch),
-    ("related match", SKOS.relatedMatch, SKOS.relatedMatch),
-)
-MAPPING_NAMES = {name for name, _, _ in MAPPINGS}
 
 
 def _one(site: Site, subject: Node, predicate: URIRef) -> Node | None:
@@ -95,14 +89,12 @@ def used_in(site: Site, concept: URIRef) -> list[dict[str, Any]]:
 def mapping_rows(facts: Facts) -> list[dict[str, Any]]:
     """Every mapping of a concept, its target named by vocabulary and section, with the evidence for it."""
     site, here = facts.site, URIRef(facts.iri)
-    evidence = [str(o) for o in facts.objects(MEDKG.mappingEvidence)]
     rows = []
     for name, out, back in MAPPINGS:
         for target in facts.linked((out,), (back,)):
             if not target.iri:
                 continue
-            theirs = [str(o) for _, _, o in triples(site.dataset, URIRef(target.iri), MEDKG.mappingEvidence)]
-            why = [e for e in evidence if f"<{target.iri}>" in e] + [e for e in theirs if f"<{here}>" in e]
+            why = mapping_evidence(site, here, URIRef(target.iri))
             row = definition_row(site, URIRef(target.iri))
             cited = _one(site, URIRef(target.iri), MEDKG.regulatoryCitation)
             if row["defined_in"] is None and cited is not None:

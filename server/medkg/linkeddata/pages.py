@@ -8,7 +8,7 @@ from flask import render_template, request
 from rdflib import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, URIRef
 
 from ..namespaces import MEDKG
-from . import definitions_view
+from . import definitions_view, official
 from .documents import RDF_DOC_FORMATS
 from .facts import Facts, Value, value
 from .hierarchy import scheme_tree
@@ -92,6 +92,7 @@ def concept_context(facts: Facts) -> dict[str, Any]:
     here = URIRef(facts.iri)
     return {
         "mappings": definitions_view.mapping_rows(facts),
+        "official_definitions": official.official_definitions(facts),
         "scope": facts.values(MEDKG.scope), "scope_evidence": facts.texts(MEDKG.scopeEvidence),
         "used_in": definitions_view.used_in(facts.site, here),
         "labels": labels_by_language(facts),
@@ -99,7 +100,7 @@ def concept_context(facts: Facts) -> dict[str, Any]:
         "definition_sources": facts.values(MEDKG.definitionSource, MEDKG.definitionAuthority),
         "schemes": facts.values(SKOS.inScheme), "collections": facts.linked((), (SKOS.member,)),
         "citations": [citation(facts.site, v) for v in facts.linked((MEDKG.regulatoryCitation, MEDKG.definedIn))],
-        "relations": [(name, items) for name, items in relations if name not in definitions_view.MAPPING_NAMES],
+        "relations": [(name, items) for name, items in relations if name not in official.MAPPING_NAMES],
         "evidence": [("broader", facts.texts(MEDKG.broaderEvidence))],
         "notes": notes_of(facts),
         "provenance": [(name, facts.values(p)) for name, p in PROVENANCE if facts.objects(p)],
