@@ -81,8 +81,8 @@ def test_every_mapping_names_its_vocabulary_and_section(client: FlaskClient) -> 
     html = section(page(client, _concept_path(client, "Provider-Sponsored Organization")), "mappings")
     rows = [re.sub(r"<[^>]+>", "", r) for r in re.findall(r"<tr><td>(.*?)</tr>", html, re.S)]
     assert len(rows) == 2
-    assert any("42 CFR 422.350(b)" in r and "42 CFR Part 422" in r for r in rows)
-    assert any("42 U.S.C. 1395w-25(d)(1)" in r and "statute" in r for r in rows)
+    assert any("42 CFR 422.350(b)" in r and "42 CFR Part 422 · § 422.350" in r for r in rows)
+    assert any("42 U.S.C. 1395w-25(d)(1)" in r and "42 U.S.C. §§ 1395w-21–1395w-28 · § 1395w-25" in r for r in rows)
     assert all("close match" in r for r in rows)  # the glossary paraphrases both (mapping policy)
 
 
