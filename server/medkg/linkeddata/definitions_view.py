@@ -1,5 +1,5 @@
-"""Defined terms on pages and in the API: the definitions that apply in a provision, where a term is used (with
-counts), and mapping targets named by their vocabulary and section."""
+"""Defined terms on pages and in the API: the definitions that apply in a provision and where a term is used (with
+counts)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ from ..namespaces import MEDKG
 from ..pipeline.iris import is_iri
 from ..pipeline.linking.usage import TermMatcher, uses
 from ..pipeline.regulatory.scope import applicable, scope_index, term_key
-from .facts import Facts, Value, value
-from .official import MAPPINGS, mapping_evidence
+from .facts import Value, value
 from .site import Site
 from .terms import triples
 
@@ -84,24 +83,6 @@ def used_in(site: Site, concept: URIRef) -> list[dict[str, Any]]:
         count = uses(matcher, text, {concept} if provision == home else set())[concept]
         rows.append({"provision": value(site, provision), "count": count})
     return sorted(rows, key=lambda r: (-r["count"], r["provision"].text))
-
-
-def mapping_rows(facts: Facts) -> list[dict[str, Any]]:
-    """Every mapping of a concept, its target named by vocabulary and section, with the evidence for it."""
-    site, here = facts.site, URIRef(facts.iri)
-    rows = []
-    for name, out, back in MAPPINGS:
-        for target in facts.linked((out,), (back,)):
-            if not target.iri:
-                continue
-            why = mapping_evidence(site, here, URIRef(target.iri))
-            row = definition_row(site, URIRef(target.iri))
-            cited = _one(site, URIRef(target.iri), MEDKG.regulatoryCitation)
-            if row["defined_in"] is None and cited is not None:
-                row["defined_in"] = value(site, cited)
-            rows.append({"relation": name, "inferred": target.inferred, "evidence": why, **row,
-                         "concept": target})
-    return rows
 
 
 def find_provision(site: Site, asked: str) -> URIRef | None:

@@ -14,9 +14,10 @@ import re
 from typing import Any
 
 from flask import request
-from rdflib import DCTERMS, RDF, SKOS, Literal, URIRef
+from rdflib import RDF, SKOS, Literal, URIRef
 
 from ..namespaces import MEDKG
+from . import definitions_view
 from .facts import Facts, Value, value
 from .site import Site
 from .terms import triples
@@ -32,7 +33,6 @@ KIND_WORDS = {"exactMatch": "an exact match", "closeMatch": "a close match", "br
 _EVIDENCE = re.compile(r"skos:(\w+) (.*?) <([^<>\s]+)>: (.*)", re.S)
 _IRI = re.compile(r"<([^<>\s]+)>")
 _PERCENT = re.compile(r"definitions (\d+)% alike")
-MAX_DEPTH = 12  # paragraph → … → title
 
 
 def official_definitions(facts: Facts) -> list[dict[str, Any]]:
@@ -72,17 +72,12 @@ def paragraph_link(site: Site, provision: URIRef) -> Value:
     return Value(named.text, named.iri, f"{request.script_root}{path}#{anchor}")
 
 
-def _section_and_designators(site: Site, provision: URIRef) -> tuple[URIRef, list[str]]:
-    node, designators = provision, list[str]()
-    for _ in range(MAX_DEPTH):
-        if _level(site, node) in ("section", None):
-            break
-        designators.insert(0, str(_first(site, node, MEDKG.designator) or ""))
-        parents = _objects(site, node, DCTERMS.isPartOf)
-        if not parents:
-            break
-        node = max(parents, key=lambda p: (len(str(p)), str(p)))
-    return node, [d for d in designators if d]
+def _section_and_designators(site: Site, provision: URIRef) -> tuple[Any, list[str]]:
+    """The section holding a provision (itself, if it is one) and the designators from there down."""
+    nodes = definitions_view.chain(site, provision)
+    at = next((i for i, node in enumerate(nodes) if _level(site, node) in ("section", None)), len(nodes) - 1)
+    designators = [str(_first(site, node, MEDKG.designator) or "") for node in reversed(nodes[:at])]
+    return nodes[at], [d for d in designators if d]
 
 
 def statute_behind(site: Site, concept: URIRef, home: URIRef | None) -> dict[str, list[Value]]:
@@ -90,14 +85,8 @@ def statute_behind(site: Site, concept: URIRef, home: URIRef | None) -> dict[str
     provision, or a provision containing it, implements."""
     same = sorted({t for _, out, back in MAPPINGS for t in _mapped(site, concept, out, back)
                    if _is_statute(site, t)}, key=str)
-    implemented: set[URIRef] = set()
-    node: Any = home
-    for _ in range(MAX_DEPTH):
-        if node is None:
-            break
-        implemented |= set(_objects(site, node, MEDKG.implements))
-        parents = _objects(site, node, DCTERMS.isPartOf)
-        node = max(parents, key=lambda p: (len(str(p)), str(p))) if parents else None
+    chain = definitions_view.chain(site, home) if home is not None else []
+    implemented = {p for node in chain for p in _objects(site, node, MEDKG.implements)}
     return {"same_term": [value(site, t) for t in same],
             "implements": [value(site, p) for p in sorted(implemented, key=lambda p: site.label(str(p)))]}
 
@@ -191,3 +180,21 @@ def _texts(site: Site, subject: URIRef, predicate: URIRef) -> list[Value]:
 def _level(site: Site, node: Any) -> str | None:
     level = _first(site, node, MEDKG.provisionLevel)
     return None if level is None else str(level)
+
+
+def mapping_rows(facts: Facts) -> list[dict[str, Any]]:
+    """Every mapping of a concept, its target named by vocabulary and section, with the evidence for it."""
+    site, here = facts.site, URIRef(facts.iri)
+    rows = []
+    for name, out, back in MAPPINGS:
+        for target in facts.linked((out,), (back,)):
+            if not target.iri:
+                continue
+            why = mapping_evidence(site, here, URIRef(target.iri))
+            row = definitions_view.definition_row(site, URIRef(target.iri))
+            cited = _first(site, URIRef(target.iri), MEDKG.regulatoryCitation)
+            if row["defined_in"] is None and cited is not None:
+                row["defined_in"] = value(site, cited)
+            rows.append({"relation": name, "inferred": target.inferred, "evidence": why, **row,
+                         "concept": target})
+    return rows

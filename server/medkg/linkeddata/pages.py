@@ -91,7 +91,7 @@ def concept_context(facts: Facts) -> dict[str, Any]:
     relations = [(name, items) for name, items in relations if items]
     here = URIRef(facts.iri)
     return {
-        "mappings": definitions_view.mapping_rows(facts),
+        "mappings": official.mapping_rows(facts),
         "official_definitions": official.official_definitions(facts),
         "scope": facts.values(MEDKG.scope), "scope_evidence": facts.texts(MEDKG.scopeEvidence),
         "used_in": definitions_view.used_in(facts.site, here),
