@@ -2,10 +2,10 @@
 
 One matcher over every concept's English labels is built once per build (``annotator_of`` keeps it on the site)
 with the build's own ``usesTerm`` matcher (``pipeline.linking.usage.TermMatcher``: Aho–Corasick, whole words, the
-longest match, plurals, acronyms case-sensitive). ``scheme=`` and ``provision=`` narrow the concepts first and
-match again over those only (so a shorter term of the chosen set is found where a longer one of another set was),
-with the narrowed matchers kept in a small cache. Offsets count Unicode code points, as W3C Web Annotation's
-``TextPositionSelector`` does.
+longest match, plurals, acronyms case-sensitive). ``scheme=`` (named as search names it: ``vocab``) and
+``provision=`` narrow the concepts first and match again over those only (so a shorter term of the chosen set is
+found where a longer one of another set was), with the narrowed matchers kept in a small cache. Offsets count
+Unicode code points, as W3C Web Annotation's ``TextPositionSelector`` does.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from ..pipeline.linking.usage import TermMatcher
 from .definitions_view import find_provision, governing
 from .site import Site
 from .terms import triples
+from .vocab import UnknownVocabulary
 
 NARROWED_CACHE = 64  # matchers over a scheme or provision's concepts kept per build
 WEB_ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -98,12 +99,11 @@ def select(site: Site, annotator: Annotator, schemes: Iterable[str], provision: 
     """The concepts to look for: every one (None), or those of the schemes named and/or that apply in the
     provision (an IRI, a path or a citation label)."""
     chosen: frozenset[URIRef] | None = None
-    named = [s.strip() for s in schemes if s.strip()]
+    try:
+        named = site.vocab.resolve(schemes)
+    except UnknownVocabulary as error:
+        raise Unknown(400, str(error)) from None
     if named:
-        unknown = [s for s in named if s not in annotator.schemes]
-        if unknown:
-            known = sorted({k.rstrip("/").rsplit("/", 1)[-1] for k in annotator.schemes if k.startswith("http")})
-            raise Unknown(400, f"no vocabulary {unknown[0]!r} in this build; known: {', '.join(known)}")
         chosen = annotator.in_schemes(named)
     asked = " ".join(provision.split())[:200]
     if asked:
@@ -171,12 +171,11 @@ def _entry(site: Site, concept: URIRef) -> Entry:
 
 
 def _schemes(site: Site, labels: dict[URIRef, list[str]]) -> dict[str, set[URIRef]]:
-    """A scheme's IRI, its label and its last path segment → its concepts (so ``scheme=`` takes any of them)."""
+    """A scheme's IRI → its concepts."""
     found: dict[str, set[URIRef]] = defaultdict(set)
     for concept, _, scheme in triples(site.dataset, predicate=SKOS.inScheme):
         if concept in labels:
-            for name in {str(scheme), site.label(str(scheme)), str(scheme).rstrip("/").rsplit("/", 1)[-1]}:
-                found[name].add(concept)  # type: ignore[arg-type]
+            found[str(scheme)].add(concept)  # type: ignore[arg-type]
     return found
 
 
