@@ -8,6 +8,7 @@ the loopback names, the HOST the server listens on, and the host of the data's B
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -34,8 +35,16 @@ def trusted_hosts(config: Mapping[str, Any], base: str) -> list[str] | None:
 
 def trusted(environ: dict[str, Any], hosts: list[str] | None) -> bool:
     """Whether the request's Host header (or server name) is one of ``hosts``."""
+    return _trusted(environ.get("HTTP_HOST"), environ.get("SERVER_NAME"), environ.get("SERVER_PORT"),
+                    environ.get("wsgi.url_scheme"), None if hosts is None else tuple(hosts))
+
+
+@lru_cache(maxsize=256)  # few hosts are ever named; checking one costs as much as a lookup query
+def _trusted(host: str | None, name: str | None, port: str | None, scheme: str | None,
+             hosts: tuple[str, ...] | None) -> bool:
+    environ = {"HTTP_HOST": host, "SERVER_NAME": name, "SERVER_PORT": port, "wsgi.url_scheme": scheme}
     try:
-        get_host(environ, hosts)
+        get_host({k: v for k, v in environ.items() if v is not None}, None if hosts is None else list(hosts))
     except SecurityError:
         return False
     return True

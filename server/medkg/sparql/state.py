@@ -45,6 +45,9 @@ class SparqlState:
     def pool(self) -> Runner:
         """This process's query runner: a forked server worker must not share its parent's children or watchdog."""
         pid = os.getpid()
+        found = self.pools.get(pid)  # a dict read needs no lock
+        if found is not None:
+            return found
         with self.lock:
             if pid not in self.pools:
                 self.pools[pid] = self.make_runner()
