@@ -247,4 +247,8 @@ def index_context(site: Site, schemes: frozenset[str] = frozenset()) -> dict[str
 
 
 def hit_view(site: Site, hit: Hit) -> dict[str, Any]:
-    return {"hit": hit, "link": value(site, URIRef(hit.iri)), "match": RANK_NAMES[hit.rank]}
+    """A search result as the page shows it; a provision with its heading ("42 CFR 422.350 — Basis, scope, …")."""
+    headings = [] if hit.type == "concept" else sorted(
+        str(o) for _, _, o in triples(site.dataset, URIRef(hit.iri), DCTERMS.title))
+    return {"hit": hit, "link": value(site, URIRef(hit.iri)), "match": RANK_NAMES[hit.rank],
+            "heading": headings[0] if headings else ""}
