@@ -37,18 +37,22 @@ def _turtle(graph: Graph) -> str:
 
 
 def graph_turtle(graph: Graph) -> bytes:
-    """The ``ttl`` export as UTF-8 bytes (``graph.ttl`` of a build: no second copy of millions of lines as text)."""
-    return turtle_bytes(_stable_blank_nodes(graph))
+    """The ``ttl`` export as UTF-8 bytes (``graph.ttl`` of a build: no second copy of millions of lines as text),
+    the graph walked once (rdflib's iteration is the slow part at millions of triples)."""
+    triples = list(graph)
+    if any(isinstance(term, BNode) for triple in triples for term in triple):
+        return turtle_bytes(_stable_blank_nodes(graph))
+    return turtle_bytes(graph, triples)
 
 
-def turtle_bytes(graph: Graph) -> bytes:
+def turtle_bytes(graph: Graph, triples: list[tuple[Node, Node, Node]] | None = None) -> bytes:
     """Turtle by pyoxigraph's writer (linear: rdflib's slows with every namespace it has seen), triples in N-Triples
     order, the prefixes its properties, classes and datatypes use declared in order: the same graph, the same bytes.
-    The graph is walked once (rdflib's iteration is the slow part at millions of triples)."""
+    ``triples``: the graph's, when the caller has them already."""
     from .oxterms import to_ox
 
     lines = NTerms()
-    triples = sorted(graph, key=lines.line)
+    triples = sorted(graph if triples is None else triples, key=lines.line)
     del lines
     terms: dict[Node, Any] = {}
 
@@ -78,7 +82,8 @@ def _prefixes_sorted(text: bytes) -> bytes:
 
 def _used_prefixes(graph: Graph, triples: list[tuple[Node, Node, Node]]) -> dict[str, str]:
     """Our prefixes and the graph's own that name a property, a class or a datatype of ``triples``."""
-    names = {str(p) for p in {t[1] for t in triples}} | {str(o) for _s, p, o in triples if p == RDF.type}
+    rdf_type = RDF.type
+    names = {str(p) for p in {t[1] for t in triples}} | {str(o) for _s, p, o in triples if p == rdf_type}
     names |= {str(d) for d in {o.datatype for _s, _p, o in triples if isinstance(o, Literal)} if d is not None}
     bound = {**PREFIXES, **{prefix: str(ns) for prefix, ns in graph.namespaces() if prefix}}
     namespaces = {ns for ns in bound.values()}
