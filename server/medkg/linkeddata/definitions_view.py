@@ -3,6 +3,7 @@ counts)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from rdflib import DCTERMS, RDF, SKOS, Literal, URIRef
@@ -42,10 +43,28 @@ def _key(site: Site, concept: URIRef) -> str:
     return term_key(str(o) for _, _, o in triples(site.dataset, concept, SKOS.prefLabel))
 
 
-def governing(site: Site, provision: URIRef) -> list[tuple[URIRef, Node]]:
+@dataclass
+class Scopes:
+    """Scope provision → the concepts scoped there, and each concept's term: built once for a page that asks
+    about many provisions."""
+
+    index: dict[Node, list[URIRef]]
+    keys: dict[URIRef, str] = field(default_factory=dict)
+
+    def key(self, site: Site, concept: URIRef) -> str:
+        if concept not in self.keys:
+            self.keys[concept] = _key(site, concept)
+        return self.keys[concept]
+
+
+def scopes_of(site: Site) -> Scopes:
+    return Scopes(scope_index((s, o) for s, _, o in triples(site.dataset, predicate=MEDKG.scope)))
+
+
+def governing(site: Site, provision: URIRef, scopes: Scopes | None = None) -> list[tuple[URIRef, Node]]:
     """(concept, scope) of every definition that applies in the provision, the narrowest scope winning."""
-    index = scope_index((s, o) for s, _, o in triples(site.dataset, predicate=MEDKG.scope))
-    found = applicable(chain(site, provision), lambda p: index.get(p, []), lambda c: _key(site, c))
+    known = scopes_of(site) if scopes is None else scopes
+    found = applicable(chain(site, provision), lambda p: known.index.get(p, []), lambda c: known.key(site, c))
     return sorted(found, key=lambda pair: (site.label(str(pair[0])).casefold(), str(pair[0])))
 
 

@@ -8,7 +8,7 @@ from flask import render_template, request
 from rdflib import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, URIRef
 
 from ..namespaces import MEDKG
-from . import definitions_view, official
+from . import definitions_view, official, outline, reader
 from .documents import RDF_DOC_FORMATS
 from .facts import Facts, Value, value
 from .hierarchy import scheme_tree
@@ -184,7 +184,10 @@ def provision_context(facts: Facts) -> dict[str, Any]:
     defines = facts.linked((MEDKG.defines,), (MEDKG.definedIn,))
     defined = {v.iri for v in defines}
     cited_by = facts.linked((MEDKG.citedBy,), (MEDKG.cites, MEDKG.regulatoryCitation))
+    reading, term_defs = reader.page_blocks(facts.site, facts.iri)
     return {
+        "reading": reading, "term_defs": term_defs,
+        "toc": [] if reading is not None else outline.toc(facts.site, URIRef(facts.iri)),
         "citation_label": facts.texts(MEDKG.citationLabel), "heading": facts.texts(DCTERMS.title),
         "text": facts.texts(MEDKG.text), "official": official_pages(facts.site, URIRef(facts.iri)),
         "parents": parents,

@@ -28,15 +28,15 @@ TERMS = {
     "Deferred acquisition costs": "Deferred acquisition costs are those costs incurred in starting or purchasing a "
     "business. These costs are capitalized as intangible assets and carried on the balance sheet as deferred charges "
     "since they benefit the business for periods after the period in which the costs were incurred.",
-    "Engaged in the delivery of health care services": "Engaged in the delivery of health care services means— (1) "
-    "For an individual, that the individual directly furnishes health care services, or (2) For an entity, that the "
+    "Engaged in the delivery of health care services": "Engaged in the delivery of health care services means—\n(1) "
+    "For an individual, that the individual directly furnishes health care services, or\n(2) For an entity, that the "
     "entity is organized and operated primarily for the purpose of furnishing health care services directly or "
     "through its provider members or entities.",
     "Generally accepted accounting principles": "Generally accepted accounting principles (GAAP) means broad rules "
     "adopted by the accounting profession as guides in measuring, recording, and reporting the financial affairs and "
     "activities of a business to its owners, creditors and other interested parties.",
-    "Guarantor": "Guarantor means an entity that— (1) Has been approved by CMS as meeting the requirements to be a "
-    "guarantor; and (2) Obligates its resources to a PSO to enable the PSO to meet the solvency requirements "
+    "Guarantor": "Guarantor means an entity that—\n(1) Has been approved by CMS as meeting the requirements to be a "
+    "guarantor; and\n(2) Obligates its resources to a PSO to enable the PSO to meet the solvency requirements "
     "required to contract with CMS as an MA organization.",
     "Health care delivery assets": "Health care delivery assets (HCDAs) means any tangible assets that are part of a "
     "PSO’s operation, including hospitals and other medical facilities and their ancillary equipment, and such "
@@ -46,12 +46,12 @@ TERMS = {
     "its assets.",
     "Net worth": "Net worth means the excess of total assets over total liabilities, excluding fully subordinated "
     "debt or subordinated liabilities.",
-    "Provider-sponsored organization": "Provider-sponsored organization (PSO) means a public or private entity that— "
-    "(1) Is established or organized, and operated, by a provider or group of affiliated providers; (2) Provides a "
+    "Provider-sponsored organization": "Provider-sponsored organization (PSO) means a public or private entity that—\n"
+    "(1) Is established or organized, and operated, by a provider or group of affiliated providers;\n(2) Provides a "
     "substantial proportion (as defined in § 422.352) of the health care services under the MA contract directly "
-    "through the provider or affiliated group of providers; and (3) When it is a group, is composed of affiliated "
-    "providers who— (i) Share, directly or indirectly, substantial financial risk, as determined under § 422.356, "
-    "for the provision of services that are the obligation of the PSO under the MA contract; and (ii) Have at least "
+    "through the provider or affiliated group of providers; and\n(3) When it is a group, is composed of affiliated "
+    "providers who—\n(i) Share, directly or indirectly, substantial financial risk, as determined under § 422.356, "
+    "for the provision of services that are the obligation of the PSO under the MA contract; and\n(ii) Have at least "
     "a majority financial interest in the PSO.",
     "Qualified actuary": "Qualified actuary means a member in good standing of the American Academy of Actuaries or "
     "a person recognized by the Academy as qualified for membership, or a person who has otherwise demonstrated "
@@ -143,7 +143,7 @@ def test_substantial_proportion_inside_a_requirement_section(seed: BuildContext)
     g = seed.graph
     assert g.value(concept, MEDKG.definedIn) == IRI.cfr("42", "422", "422.352", "b")
     text = str(g.value(concept, SKOS.definition))
-    assert text.startswith("Substantial proportion means— (1) For a non-rural PSO, not less than 70% of Medicare")
+    assert text.startswith("Substantial proportion means—\n(1) For a non-rural PSO, not less than 70% of Medicare")
     assert "(2) For a rural PSO, not less than 60% of Medicare services covered under the contract." in text
 
 
@@ -264,7 +264,7 @@ def test_wrapped_headings_and_mid_line_designators() -> None:
 def test_a_designator_out_of_sequence_is_text_and_reported() -> None:
     ctx = parse_text("§ 422.380 Solvency.\n(a) General rule. The PSO must report.\n(c) Then this.\n")
     text = ctx.graph.value(IRI.cfr("42", "422", "422.380", "a"), MEDKG.text)
-    assert str(text) == "The PSO must report. (c) Then this."
+    assert str(text) == "The PSO must report.\n\n(c) Then this."  # a line of its own, as printed
     assert (IRI.cfr("42", "422", "422.380", "c"), RDF.type, MEDKG.Provision) not in ctx.graph
     assert [(d.code, d.location.line) for d in ctx.diagnostics if d.code == "structure.designator"] == [
         ("structure.designator", 3)]

@@ -40,7 +40,7 @@ def test_no_concept_without_definition_text(ctx: BuildContext) -> None:
     ("Dual eligible special needs plan", "D-SNP", ("422.2",), "Dual eligible special needs plan or D-SNP means"),
     ("National coverage determination", "NCD", ("422.2",), "National coverage determination (NCD) means"),
     ("Post-stabilization care services", None, ("422.113", "c", "1"), "Post-stabilization care services means"),
-    ("MA MSA plan", None, ("422.4", "a", "2", "i"), "MA MSA plan means a plan that— (A) Pays at least"),
+    ("MA MSA plan", None, ("422.4", "a", "2", "i"), "MA MSA plan means a plan that—\n(A) Pays at least"),
     ("Coordinated care plan", None, ("422.4", "a", "1"), "A coordinated care plan is a plan that includes"),
     ("Substantial financial risk", None, ("422.208", "a"), "Substantial financial risk, for purposes of this "
      "section, means"),

@@ -74,21 +74,29 @@ def designators(text: str) -> tuple[str, ...]:
 
 
 def extract(text: str, here: Ref) -> tuple[list[Citation], list[Unresolved]]:
-    """Every reference in ``text`` (written in the provision ``here``), resolved where we can. Linear in the length
+    """Every reference in ``text`` (written in the provision ``here``), resolved where we can."""
+    spans, missed = locate(text, here)
+    return _unique(_drop_enclosed([c for _, _, cites in spans for c in cites])), missed
+
+
+Span = tuple[int, int, list[Citation]]
+
+
+def locate(text: str, here: Ref) -> tuple[list[Span], list[Unresolved]]:
+    """Where each reference stands in ``normalize(text)`` and what it cites, finder by finder. Linear in the length
     of the text: a reference found inside an earlier one is skipped by one look-up in a map of covered characters."""
     text = normalize(text)
-    found: list[Citation] = []
+    spans: list[Span] = []
     missed: list[Unresolved] = []
     covered = Coverage(len(text))
     for finder in (_cfr, _usc_code, _usc_title, _act, _parts, _other_law):
         for start, end, cites, misses in finder(text, here):
             if covered.claim(start, end):
-                found.extend(cites)
+                spans.append((start, end, cites))
                 missed.extend(misses)
-    for start, _end, cites in _relative(text, here, found):
-        if not covered.holds(start):
-            found.extend(cites)
-    return _unique(_drop_enclosed(found)), missed
+    before = [c for _, _, cites in spans for c in cites]
+    spans += [span for span in _relative(text, here, before) if not covered.holds(span[0])]
+    return spans, missed
 
 
 class Coverage:

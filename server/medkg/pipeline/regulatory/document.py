@@ -139,7 +139,7 @@ def _definitions(section: Section, finder: TermFinder, entry_term: TermFinder) -
             out += _nested(entry.parts[1:], finder, out[-1])
     defined: list[tuple[tuple[str, ...], str]] = []
     for path, para in sorted(tree.paras.items(), key=lambda kv: kv[1].line):
-        full = " ".join(t for t in (para.text, tree.descendants_text(path)) if t)
+        full = "\n".join(t for t in (para.text, tree.descendants_text(path)) if t)
         loc = SourceLocation(file, para.line)
         found = [hit for hit in finder(para.text) or _verbless(finder, para.text, full)
                  if not _restates(defined, path, hit[0])]
@@ -187,7 +187,8 @@ def _nested(parts: list[str], finder: TermFinder, outer: Definition) -> list[Def
 
 def _make(found: tuple[str, int], text: str, ref: Ref, loc: SourceLocation) -> Definition:
     term, alt = split_term(found[0])
-    return Definition(term, " ".join(unmark(text[found[1]:]).split()), ref, loc, alt)
+    lines = (" ".join(line.split()) for line in unmark(text[found[1]:]).split("\n"))
+    return Definition(term, "\n".join(line for line in lines if line), ref, loc, alt)
 
 
 def _cut(section: Section, path: tuple[str, ...]) -> bool:

@@ -47,7 +47,8 @@ class Para:
 
     @property
     def text(self) -> str:
-        return " ".join(p for p in self.parts if p).strip()
+        """Its pieces as paragraphs, as the source breaks them (a table, a note after the text)."""
+        return "\n\n".join(p.strip() for p in self.parts if p.strip())
 
 
 @dataclass
@@ -60,7 +61,8 @@ class Entry:
 
     @property
     def text(self) -> str:
-        return " ".join(p for p in self.parts if p).strip()
+        """The entry and its sub-paragraphs, one a line (a definition of several paragraphs stays several)."""
+        return "\n".join(p.strip() for p in self.parts if p.strip())
 
 
 @dataclass
@@ -74,7 +76,7 @@ class Tree:
     def descendants_text(self, path: tuple[str, ...]) -> str:
         """The text of every paragraph below ``path``, in document order."""
         below = self.below.get(path, [])
-        return " ".join(f"({p.path[-1]}) {p.text}" for p in sorted(below, key=lambda p: p.line) if p.text)
+        return "\n".join(f"({p.path[-1]}) {p.text}" for p in sorted(below, key=lambda p: p.line) if p.text)
 
     @cached_property
     def below(self) -> dict[tuple[str, ...], list[Para]]:

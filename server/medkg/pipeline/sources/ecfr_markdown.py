@@ -116,8 +116,8 @@ def _read_body(item: InputFile, lines: list[str], start: int) -> tuple[list[Unit
 
 
 def _blocks(lines: list[str], start: int) -> list[tuple[int, str]]:
-    """Blank-line separated blocks (a table is one block), with their first line number; a line that opens with a
-    paragraph designator starts a new block even without a blank line before it."""
+    """Blank-line separated blocks (a table is one block, a row a line), with their first line number; a line that
+    opens with a paragraph designator starts a new block even without a blank line before it."""
     blocks: list[tuple[int, int, list[str]]] = []
     for i in range(start, len(lines)):
         line = lines[i].strip()
@@ -129,7 +129,7 @@ def _blocks(lines: list[str], start: int) -> list[tuple[int, str]]:
             blocks[-1] = (blocks[-1][0], i, blocks[-1][2])
         else:
             blocks.append((i + 1, i, [line]))
-    return [(first, " ".join(parts)) for first, _, parts in blocks]
+    return [(first, ("\n" if parts[0].startswith("|") else " ").join(parts)) for first, _, parts in blocks]
 
 
 def _units(number: int, block: str, following: str = "") -> list[Unit]:
