@@ -28,7 +28,8 @@ def finish(response: Response, request: Request, site: Site) -> Response:
     if request.method not in ("GET", "HEAD") or response.status_code != 200 or response.direct_passthrough:
         return response
     zipped = _wants_gzip(request, response)
-    key = f"{site.dataset.etag}|{request.full_path}|{response.mimetype}|{'gzip' if zipped else 'identity'}"
+    language = response.headers.get("Content-Language", "")  # a page in another language is another entity
+    key = f"{site.dataset.etag}|{request.full_path}|{response.mimetype}|{language}|{'gzip' if zipped else 'identity'}"
     response.set_etag(hashlib.sha256(key.encode("utf-8")).hexdigest()[:32])
     if site.last_modified is not None:
         response.last_modified = site.last_modified

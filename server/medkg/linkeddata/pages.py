@@ -8,7 +8,7 @@ from flask import render_template, request
 from rdflib import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, URIRef
 
 from ..namespaces import MEDKG
-from . import definitions_view, official, outline, reader
+from . import definitions_view, language, official, outline, reader
 from .documents import RDF_DOC_FORMATS
 from .facts import Facts, Value, value
 from .hierarchy import scheme_tree
@@ -59,8 +59,10 @@ def render_page(site: Site, iri: str) -> str:
 def common_context(facts: Facts) -> dict[str, Any]:
     site, iri = facts.site, facts.iri
     local = request.script_root + (site.paths.path(iri) or "")
+    lang = language.page_language()
     return {
-        "iri": iri, "title": site.label(iri), "types": facts.values(RDF.type),
+        "iri": iri, "title": site.label(iri, lang), "types": facts.values(RDF.type),
+        "title_lang": lang if lang in site.labels.get(iri, {}) else None,
         "formats": [{"name": f.suffix.lstrip("."), "media_type": f.media_type, "href": local + f.suffix}
                     for f in RDF_DOC_FORMATS],
         "statements": facts.statements(), "incoming": facts.incoming_statements(),
@@ -90,13 +92,16 @@ def concept_context(facts: Facts) -> dict[str, Any]:
     relations = [(name, facts.linked(out, back)) for name, out, back in RELATIONS]
     relations = [(name, items) for name, items in relations if items]
     here = URIRef(facts.iri)
+    lang = language.page_language()
+    first = language.first_in(lang)
     return {
+        "lang_switch": language.switch(language.languages_of(facts.objects(SKOS.prefLabel, SKOS.definition)), lang),
         "mappings": official.mapping_rows(facts),
         "official_definitions": official.official_definitions(facts),
         "scope": facts.values(MEDKG.scope), "scope_evidence": facts.texts(MEDKG.scopeEvidence),
         "used_in": definitions_view.used_in(facts.site, here),
-        "labels": labels_by_language(facts),
-        "definitions": facts.texts(SKOS.definition),
+        "labels": sorted(labels_by_language(facts), key=lambda row: first(row["lang"].strip("—"))),
+        "definitions": sorted(facts.texts(SKOS.definition), key=lambda v: first(v.lang)),
         "definition_sources": facts.values(MEDKG.definitionSource, MEDKG.definitionAuthority),
         "schemes": facts.values(SKOS.inScheme), "collections": facts.linked((), (SKOS.member,)),
         "citations": [citation(facts.site, v) for v in facts.linked((MEDKG.regulatoryCitation, MEDKG.definedIn))],

@@ -20,7 +20,7 @@ from rdflib.term import Node
 
 from ..namespaces import MEDKG
 from ..pipeline.iris import IRIs
-from ..pipeline.regulatory.citations import locate, normalize
+from ..pipeline.regulatory.citations import SSA_TO_USC, Citation, locate, normalize
 from ..pipeline.regulatory.provisions import Ref
 from . import definitions_view
 from .annotator import Annotator, annotator_of
@@ -95,7 +95,7 @@ def anchor_of(ref: Ref) -> str | None:
 def page_blocks(site: Site, iri: str) -> tuple[Block | None, list[dict[str, str]]]:
     """The provision and every paragraph under it, as hypertext, with the definitions of the terms marked."""
     ref = ref_of(site, iri)
-    if ref is None or not ref.section:
+    if ref is None or not ref.section or not _has_text(site, URIRef(iri)):  # a section we only know as cited
         return None, []
     terms = Terms(annotator_of(site))
     scopes = definitions_view.scopes_of(site)
@@ -197,7 +197,8 @@ def _term_link(words: str, concept: URIRef, terms: Terms) -> Markup:
 
 
 def _citation_spans(site: Site, text: str, here: Ref) -> list[tuple[int, int, Markup]]:
-    """Each cross-reference a link to our page for the first provision it cites (the page lists the others)."""
+    """Each cross-reference a link to our page for what it cites: one link per provision where a list names
+    several ("§§ 422.380 through 422.390"), else one link for the whole reference to the first it cites."""
     iris = IRIs(site.paths.base)
     out = []
     spans, _ = locate(text, here)
@@ -206,10 +207,28 @@ def _citation_spans(site: Site, text: str, here: Ref) -> list[tuple[int, int, Ma
         if not cites or 1 in taken[start:end]:
             continue
         taken[start:end] = b"\x01" * (end - start)
-        label = "; ".join(c.ref.label() for c in cites)
-        href = _local(site, str(cites[0].ref.iri(iris)))
-        out.append((start, end, Markup('<a class="xref" href="{}" title="{}">{}</a>').format(
-            href, label, text[start:end])))
+        pieces = _pieces(text[start:end], cites) if len(cites) > 1 else []
+        for at, until, cite in pieces if len(pieces) > 1 else [(0, end - start, cites[0])]:
+            label = "; ".join(c.ref.label() for c in (cites if len(pieces) < 2 else [cite]))
+            out.append((start + at, start + until, Markup('<a class="xref" href="{}" title="{}">{}</a>').format(
+                _local(site, str(cite.ref.iri(iris))), label, text[start + at:start + until])))
+    return out
+
+
+_ACT_OF = {usc: act for act, usc in SSA_TO_USC.items()}
+
+
+def _pieces(words: str, cites: list[Citation]) -> list[tuple[int, int, Citation]]:
+    """Where in the words of a reference each provision it cites is named, in order (those found)."""
+    out, at = [], 0
+    for cite in cites:
+        tail = "".join(f"({p})" for p in cite.ref.paras)
+        numbers = (cite.ref.section or "", _ACT_OF.get(cite.ref.section or "", ""))
+        keys = [n + tail for n in numbers if n] + [tail, f"({cite.ref.paras[-1]})" if cite.ref.paras else ""]
+        found = next(((words.find(k, at), k) for k in keys if k and words.find(k, at) >= 0), None)
+        if found is not None:
+            out.append((found[0], found[0] + len(found[1]), cite))
+            at = found[0] + len(found[1])
     return out
 
 

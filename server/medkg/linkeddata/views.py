@@ -19,6 +19,8 @@ from ..pipeline.iris import is_iri
 from . import definitions_view, pages
 from .caching import add_validators, current_site
 from .documents import BY_SUFFIX, DOC_FORMATS, describe, exists, not_found_document, render
+from .language import page_language
+from .prose import prose
 from .search import Hit
 from .site import Site
 from .vocab import UnknownVocabulary
@@ -40,6 +42,7 @@ def not_acceptable(offered: list[str]) -> BaseResponse:
 
 
 bp.after_request(add_validators)
+bp.add_app_template_filter(prose, "prose")  # definitions and notes with their paragraphs and lists
 
 
 def context_url() -> str:
@@ -141,8 +144,12 @@ def document(current: Site, iri: str, fmt: Format) -> ResponseReturnValue:
     """One resource's description, as an HTML page or an RDF document."""
     key = (iri, fmt.suffix, request.script_root, context_url())  # what a rendering depends on
     if fmt.suffix == ".html":
-        page = current.documents.get_or_make(key, lambda: pages.render_page(current, iri))
-        return Response(page, mimetype="text/html")
+        lang = page_language()
+        page = current.documents.get_or_make((*key, lang), lambda: pages.render_page(current, iri))
+        response = Response(page, mimetype="text/html")
+        response.headers["Content-Language"] = lang
+        response.vary.add("Accept-Language")
+        return response
     body = current.documents.get_or_make(key, lambda: render(describe(current, iri), fmt, context_url(),
                                                               current.dataset.inferred_graph.value))
     response = Response(body, mimetype=fmt.media_type)

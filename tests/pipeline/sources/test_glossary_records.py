@@ -72,19 +72,18 @@ def test_the_seed_record_becomes_exactly_the_expected_triples(seed: BuildContext
         (PSO, MEDKG.definitionAuthority, Literal("Centers for Medicare & Medicaid Services (CMS)")),
         (PSO, DCTERMS.publisher, Literal("MedicarePlans.com")),
         (PSO, DCTERMS.license, CC_BY),
-        (PSO, MEDKG.publisherDefinition, en(INTRO)),
-        (PSO, MEDKG.publisherDefinition, en(FULL)),
-        (PSO, MEDKG.publisherDefinition, en(PERSPECTIVE)),
+        (PSO, MEDKG.publisherDefinition, en("\n\n".join([INTRO, FULL, PERSPECTIVE]))),  # in the page's order
         (PSO, MEDKG.significance, en(SIGNIFICANCE)),
         (PSO, SKOS.example, en("The beneficiary enrolled in a Provider-Sponsored Organization (PSO) plan managed "
                                "directly by participating physicians and hospitals.")),
         (PSO, SKOS.editorialNote, en(FOOTER)),
         (PSO, DCTERMS.contributor, Literal("David W. Bynon")),
-    } | {(PSO, MEDKG.keyCharacteristic, en(text)) for text in (
-        "Operated by healthcare providers rather than insurance companies",
-        "Uses provider-led managed care structures", "Receives fixed monthly Medicare payments",
-        "Coordinates healthcare delivery through participating provider networks",
-        "Associated with Medicare managed care programs")}
+        (PSO, MEDKG.keyCharacteristic, en("\n".join([  # one list, in the page's order, not five unordered values
+            "- Operated by healthcare providers rather than insurance companies",
+            "- Uses provider-led managed care structures", "- Receives fixed monthly Medicare payments",
+            "- Coordinates healthcare delivery through participating provider networks",
+            "- Associated with Medicare managed care programs"]))),
+    }
     assert set(seed.graph.triples((PSO, None, None))) == expected
 
 

@@ -298,12 +298,13 @@ def add_rights(record: Record, concept: URIRef, scheme: URIRef, ctx: BuildContex
 
 def add_page_notes(record: Record, page: pages.Page, concept: URIRef, ctx: BuildContext) -> None:
     """The publisher's wording, characteristics, significance, examples and the curation footer."""
-    for lines in (page.intro, page.sections.get("full", []), page.perspective):
-        if lines:
-            ctx.add((concept, MEDKG.publisherDefinition, Literal(pages.joined(lines), lang="en")),
-                    record.loc(lines[0][1]))
-    for text, line in pages.bullet_items(page.sections.get("characteristics", [])):
-        ctx.add((concept, MEDKG.keyCharacteristic, Literal(text, lang="en")), record.loc(line))
+    # one text per section, as the page writes it: RDF keeps no order among several values of a property
+    wording = [lines for lines in (page.intro, page.sections.get("full", []), page.perspective) if lines]
+    if wording:  # the summary, the full definition and the publisher's perspective, in that order
+        ctx.add((concept, MEDKG.publisherDefinition, Literal("\n\n".join(map(pages.joined, wording)), lang="en")),
+                record.loc(wording[0][0][1]))
+    if traits := [(t, n) for t, n in page.sections.get("characteristics", []) if t.strip("- ")]:
+        ctx.add((concept, MEDKG.keyCharacteristic, Literal(pages.joined(traits), lang="en")), record.loc(traits[0][1]))
     if significance := page.sections.get("significance"):
         ctx.add((concept, MEDKG.significance, Literal(pages.joined(significance), lang="en")),
                 record.loc(significance[0][1]))
