@@ -62,7 +62,7 @@ def common_context(facts: Facts) -> dict[str, Any]:
     lang = language.page_language()
     return {
         "iri": iri, "title": site.label(iri, lang), "types": facts.values(RDF.type),
-        "title_lang": lang if lang in site.labels.get(iri, {}) else None,
+        "title_lang": lang if lang != language.DEFAULT and lang in site.labels.get(iri, {}) else None,
         "formats": [{"name": f.suffix.lstrip("."), "media_type": f.media_type, "href": local + f.suffix}
                     for f in RDF_DOC_FORMATS],
         "statements": facts.statements(), "incoming": facts.incoming_statements(),

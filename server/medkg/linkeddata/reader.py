@@ -24,6 +24,7 @@ from ..pipeline.regulatory.citations import SSA_TO_USC, Citation, locate, normal
 from ..pipeline.regulatory.provisions import Ref
 from . import definitions_view
 from .annotator import Annotator, annotator_of
+from .documents import exists
 from .order import designator_order
 from .site import Site
 from .terms import triples
@@ -211,8 +212,14 @@ def _citation_spans(site: Site, text: str, here: Ref) -> list[tuple[int, int, Ma
         for at, until, cite in pieces if len(pieces) > 1 else [(0, end - start, cites[0])]:
             label = "; ".join(c.ref.label() for c in (cites if len(pieces) < 2 else [cite]))
             out.append((start + at, start + until, Markup('<a class="xref" href="{}" title="{}">{}</a>').format(
-                _local(site, str(cite.ref.iri(iris))), label, text[start + at:start + until])))
+                _target(site, cite.ref, iris), label, text[start + at:start + until])))
     return out
+
+
+def _target(site: Site, ref: Ref, iris: IRIs) -> str:
+    """Our page for a cited provision; its official page when this build does not hold it."""
+    iri = str(ref.iri(iris))
+    return _local(site, iri) if exists(site, iri) else ref.official_page()
 
 
 _ACT_OF = {usc: act for act, usc in SSA_TO_USC.items()}
