@@ -72,6 +72,8 @@ def test_applicable_defined_terms_link_to_their_concepts_with_their_definition(c
     assert isinstance(bonus, Tag) and bonus["href"] == "/concept/42-cfr-422/422.208/bonus"
     paragraph = bonus.find_parent("p")
     assert paragraph is not None and "definition" in paragraph.get_attribute_list("class")
+    assert bonus.parent is not None and bonus.parent.name == "dfn"  # the defining occurrence
+    assert not [a for a in paragraph.select("a.term")[1:] if a.parent and a.parent.name == "dfn"]
 
 
 def test_terms_defined_for_another_part_are_not_marked(client: FlaskClient) -> None:

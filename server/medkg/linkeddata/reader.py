@@ -177,7 +177,8 @@ def _linked(site: Site, text: str, here: Ref, concepts: frozenset[URIRef],
     out, at = [], 0
     for start, end, html in sorted(spans, key=lambda s: s[0]):
         if start >= at:
-            out += [escape(text[at:start]), html]
+            opening = defines and not at and 'class="term"' in html  # the term this entry defines
+            out += [escape(text[at:start]), Markup("<dfn>{}</dfn>").format(html) if opening else html]
             at = end
     out.append(escape(text[at:]))
     return Markup("").join(out), defines
