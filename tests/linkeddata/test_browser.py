@@ -156,3 +156,20 @@ def test_a_marked_term_shows_its_definition_on_focus(server: str, browser: sync_
         assert tip.is_hidden()
     finally:
         page.close()
+
+
+def test_a_copy_citation_button_works_by_keyboard(server: str, browser: sync_api.Browser) -> None:
+    context = browser.new_context(viewport=DESKTOP)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
+    page = context.new_page()
+    try:
+        visit(page, server + PAGES["provision"])
+        button = page.locator("button.copy-cite").first
+        citation = button.get_attribute("data-cite")
+        assert citation and citation.startswith("42 CFR 422.350")
+        button.focus()
+        page.keyboard.press("Enter")
+        assert button.inner_text() == "Copied"
+        assert page.evaluate("navigator.clipboard.readText()") == citation
+    finally:
+        context.close()
