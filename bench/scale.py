@@ -307,9 +307,30 @@ def runaway_cost(url: str, lookups: list[str], timeout: float, seconds: int = 12
             "throughput_ratio": stormy["rps"] / calm["rps"]}
 
 
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by ``pid`` and its descendants."""
+    total = 0
+    for p in descendants(pid) | {pid}:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def wrk_with_cpu(server: Server, url: str, queries: list[str], args: argparse.Namespace) -> dict[str, float]:
+    """One wrk run, with the CPU time the server's process tree spent per request (what load on the shared machine
+    changes least: throughput is read only as a ratio, this as an absolute)."""
+    before = tree_cpu(server.pid)
+    run = wrk(url, queries, args.duration, args.connections)
+    requests = run["rps"] * args.duration
+    return run | {"cpu_us": (tree_cpu(server.pid) - before) / max(requests, 1) * 1e6}
+
+
 def first_time_queries(build: Path, oxigraph_dir: Path, kinds: dict[str, list[str]],
                        args: argparse.Namespace) -> dict[str, dict[str, list[dict[str, float]]]]:
-    ours = [str(VENV / "medkg"), "serve", str(build), "--workers", "2", "--threads", "4", "--port"]
+    ours = [str(VENV / "medkg"), "serve", str(build), "--workers", str(args.workers), "--threads", "4", "--port"]
     chosen = [Server("oxigraph", "/query", [str(VENV / "oxigraph"), "serve-read-only", "--location",
                                             str(oxigraph_dir), "--bind"]),
               Server("medkg (cache off)", "/sparql", ours, {"MEDKG_ANSWER_CACHE_SIZE": "0"})]
@@ -322,11 +343,12 @@ def first_time_queries(build: Path, oxigraph_dir: Path, kinds: dict[str, list[st
             for url in urls.values():
                 wrk(url, queries, 1, args.connections)  # warm-up, not counted
             for _ in range(args.runs):
-                for name, url in urls.items():
-                    results[name][kind].append(wrk(url, queries, args.duration, args.connections))
+                for server in chosen:
+                    results[server.name][kind].append(wrk_with_cpu(server, urls[server.name], queries, args))
             peer, ours_ = (median_of(results[n][kind], "rps") for n in urls)
-            print(f"  {kind:14} oxigraph {peer:9.1f} req/s  medkg {ours_:9.1f} req/s  ratio {ours_ / peer:.2f}",
-                  file=sys.stderr, flush=True)
+            cpu = [median_of(results[n][kind], "cpu_us") for n in urls]
+            print(f"  {kind:14} oxigraph {peer:9.1f} req/s  medkg {ours_:9.1f} req/s  ratio {ours_ / peer:.2f}"
+                  f"  CPU per request {cpu[0]:.0f} / {cpu[1]:.0f} us", file=sys.stderr, flush=True)
     return results
 
 
@@ -337,6 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--duration", type=int, default=4, help="seconds per measured wrk run")
     p.add_argument("--connections", type=int, default=8)
+    p.add_argument("--workers", type=int, default=2, help="worker processes of medkg serve (default 2, as shipped)")
     p.add_argument("--timeout", type=float, default=2.0, help="MEDKG_QUERY_TIMEOUT for the kill measurement")
     p.add_argument("--kinds", action="append", default=[], help="only these query kinds")
     p.add_argument("--out", type=Path, default=None)
@@ -388,7 +411,7 @@ def main(argv: list[str] | None = None) -> int:
     kinds = {k: v for k, v in query_sets(iris, words).items() if not args.kinds or k in args.kinds}
     queries = first_time_queries(build, oxigraph_dir, kinds, args)
     result["first_time"] = {kind: {name: {key: statistics.median(r[key] for r in runs[kind])
-                                          for key in ("rps", "p50", "p99")} | {"errors": sum(r["errors"]
+                                          for key in ("rps", "p50", "p99", "cpu_us")} | {"errors": sum(r["errors"]
                                                                                             for r in runs[kind])}
                                    for name, runs in queries.items()} for kind in kinds}
     for by_server in result["first_time"].values():

@@ -117,6 +117,7 @@ class Server:
     command: list[str]
     env: dict[str, str] = field(default_factory=dict)
     port: int = 0
+    pid: int = 0  # of the running server process (its workers are its descendants)
 
 
 def servers(folder: Path, store_dir: Path, workers: int) -> list[Server]:
@@ -147,6 +148,7 @@ def running(server: Server) -> Iterator[str]:
         command.append(bind)
     process = subprocess.Popen(command, env={**os.environ, **server.env}, stdout=log,
                                stderr=subprocess.STDOUT, cwd=ROOT)
+    server.pid = process.pid
     url = f"http://127.0.0.1:{server.port}{server.path}"
     try:
         wait_ready(url, process)

@@ -54,7 +54,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HOST", "127.0.0.1", "address 'medkg serve' listens on"),
     Setting("PORT", 8000, "port 'medkg serve' listens on", int),
     Setting("WORKERS", 2, "server worker processes of 'medkg serve'", int),
-    Setting("THREADS", 4, "request threads per server worker of 'medkg serve'", int),
+    Setting("THREADS", 4, "threads per server worker of 'medkg serve' for pages, and as many for SPARQL queries", int),
     Setting("DEBUG_ERRORS", False, "show tracebacks in error pages (never in production)", _bool),
     Setting("REASONER", "fast", "inference of 'medkg build': fast (direct rules, proven equal to owlrl) or owlrl "
             "(the reference; slow)"),
