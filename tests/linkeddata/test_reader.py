@@ -201,3 +201,14 @@ def test_the_two_languages_are_two_cache_entities(client: FlaskClient) -> None:
     assert english.headers["ETag"] != spanish.headers["ETag"]
     again = client.get(path, headers={"Accept-Language": "es", "If-None-Match": spanish.headers["ETag"]})
     assert again.status_code == 304
+
+
+def test_links_everywhere_follow_the_language_and_the_glossary_scheme_has_a_switch(client: FlaskClient) -> None:
+    scheme = "/scheme/healthcare-gov-glossary.html"
+    spanish = page(client, scheme + "?lang=es")
+    assert "Apelación" in {a.get_text() for a in spanish.select("a")}
+    assert {a["hreflang"] for a in spanish.select("nav.lang-switch a")} == {"en", "es"}
+    assert "Appeal" in {a.get_text() for a in page(client, scheme).select("a")}
+    home = client.get("/", headers={"Accept-Language": "es"})
+    assert home.headers["Content-Language"] == "es" and "Accept-Language" in home.headers["Vary"]
+    assert client.get("/").headers["ETag"] != home.headers["ETag"]

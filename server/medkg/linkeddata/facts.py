@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import request
+from flask import has_request_context, request
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from .documents import Description, describe
+from .language import DEFAULT, page_language
 from .site import Site
 from .terms import triples
 
@@ -35,9 +36,15 @@ def value(site: Site, node: Node, inferred: bool = False) -> Value:
     local = site.paths.path(iri)
     if local is not None:
         tag = site.vocab.tag(iri)
-        return Value(site.label(iri), iri, request.script_root + local, inferred=inferred, tag=tag.text if tag else "")
+        return Value(site.label(iri, label_language()), iri, request.script_root + local, inferred=inferred,
+                     tag=tag.text if tag else "")
     external = iri.startswith(("http://", "https://"))
     return Value(site.label(iri), iri, iri if external else None, external=external, inferred=inferred)
+
+
+def label_language() -> str:
+    """The language labels are shown in: the page's, outside a request English."""
+    return page_language() if has_request_context() else DEFAULT
 
 
 def _order(node: Node) -> tuple[str, str]:

@@ -176,7 +176,9 @@ def _date(site: Site, fr: Any) -> str:
 def scheme_context(facts: Facts) -> dict[str, Any]:
     meta = [(name, facts.values(p)) for name, p in SCHEME_META if facts.objects(p)]
     tops = facts.linked((SKOS.hasTopConcept,), (SKOS.topConceptOf,))
-    return {"meta": meta, "top_concepts": tops, "hierarchy": scheme_tree(facts.site, facts.iri, tops)}
+    spoken = {lang for v in tops for lang in facts.site.labels.get(v.iri or "", {})}
+    return {"meta": meta, "top_concepts": tops, "hierarchy": scheme_tree(facts.site, facts.iri, tops),
+            "lang_switch": language.switch(spoken, language.page_language())}
 
 
 def provision_context(facts: Facts) -> dict[str, Any]:

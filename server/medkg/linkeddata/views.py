@@ -42,6 +42,17 @@ def not_acceptable(offered: list[str]) -> BaseResponse:
 
 
 bp.after_request(add_validators)
+
+
+@bp.after_request  # runs before add_validators (Flask runs them in reverse): the ETag sees the language
+def content_language(response: BaseResponse) -> BaseResponse:
+    """A page says the language it was made in and that the request's Accept-Language chose it."""
+    if response.mimetype == "text/html" and "Content-Language" not in response.headers:
+        response.headers["Content-Language"] = page_language()
+        response.vary.add("Accept-Language")
+    return response
+
+
 bp.add_app_template_filter(prose, "prose")  # definitions and notes with their paragraphs and lists
 
 
@@ -146,10 +157,7 @@ def document(current: Site, iri: str, fmt: Format) -> ResponseReturnValue:
     if fmt.suffix == ".html":
         lang = page_language()
         page = current.documents.get_or_make((*key, lang), lambda: pages.render_page(current, iri))
-        response = Response(page, mimetype="text/html")
-        response.headers["Content-Language"] = lang
-        response.vary.add("Accept-Language")
-        return response
+        return Response(page, mimetype="text/html")  # content_language() says which
     body = current.documents.get_or_make(key, lambda: render(describe(current, iri), fmt, context_url(),
                                                               current.dataset.inferred_graph.value))
     response = Response(body, mimetype=fmt.media_type)
