@@ -211,8 +211,26 @@ def start_up(command: list[str], url: str, env: dict[str, str], log: Path) -> tu
     return process, time.monotonic() - started
 
 
-def serving(build: Path, oxigraph_dir: Path, work: Path, timeout: float, lookups: list[str]) -> dict[str, Any]:
-    """Start-up, memory and the replacement of a killed worker, for medkg serve and the Oxigraph server."""
+def use_site(url: str, iris: list[str], words: list[str], rounds: int = 3) -> float:
+    """Seconds to use every part of the site a few times over (so that each worker has): concept pages, the A-Z
+    list, search, suggest, FHIR ``$expand?filter=`` and ``$lookup``."""
+    started = time.monotonic()
+    paths = ["/concepts", "/"] + [urllib.parse.urlsplit(iri).path for iri in iris[:20]]
+    for word in words[:20]:
+        paths += [f"/search.json?q={word}", f"/suggest?q={word}", f"/suggest?q={word[:1]}",
+                  f"/fhir/ValueSet/$expand?url={urllib.parse.quote(url + '/fhir/ValueSet/all')}&filter={word}&count=20"]
+    for _ in range(rounds):
+        for path in paths:
+            with urllib.request.urlopen(url + path, timeout=300) as answer:
+                answer.read()
+    return time.monotonic() - started
+
+
+def serving(build: Path, oxigraph_dir: Path, work: Path, timeout: float, iris: list[str],
+            words: list[str], memory_only: bool = False) -> dict[str, Any]:
+    """Start-up, memory (at the first answer, with the site loaded, once the site has been used) and the
+    replacement of a killed worker, for medkg serve and the Oxigraph server."""
+    lookups = query_sets(iris, words)["lookup"]
     from sparql_endpoints import free_port
 
     out: dict[str, Any] = {}
@@ -227,10 +245,15 @@ def serving(build: Path, oxigraph_dir: Path, work: Path, timeout: float, lookups
         until(lambda: site_ready(url, 20), pause=0.5)  # every worker (20 answers in a row)
         out["medkg_site_ready_s"] = out["medkg_first_answer_s"] + time.monotonic() - started
         out["medkg_memory_site_loaded"] = tree_memory(medkg.pid)
-        out["replacement_after_kill_s"] = replacement(url, timeout)
-        out["runaway_cost"] = runaway_cost(url, lookups, timeout)
+        out["site_use_s"] = use_site(url, iris, words)
+        out["medkg_memory_site_used"] = tree_memory(medkg.pid)
+        if not memory_only:
+            out["replacement_after_kill_s"] = replacement(url, timeout)
+            out["runaway_cost"] = runaway_cost(url, lookups, timeout)
     finally:
         stop(medkg)
+    if memory_only:
+        return out
     port = free_port()
     oxigraph, out["oxigraph_first_answer_s"] = start_up(
         [str(VENV / "oxigraph"), "serve-read-only", "--location", str(oxigraph_dir), "--bind", f"127.0.0.1:{port}"],
@@ -370,6 +393,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--queries-only", action="store_true", help="only the first-time query comparison")
     p.add_argument("--build-only", action="store_true",
                    help="only 'medkg build' of the generated N-Triples end to end, --runs times, against the peers")
+    p.add_argument("--memory-only", action="store_true",
+                   help="only medkg serve's start-up and memory (no Oxigraph server, kill or query comparison)")
     args = p.parse_args(argv)
     if args.prepare:
         prepare(args.concepts, args.prepare)
@@ -389,13 +414,14 @@ def main(argv: list[str] | None = None) -> int:
         result["build_made_by"] = "generate.py + gate (inference, validation) + store; no parsing or link steps"
     elif not args.skip_build or not build.is_dir():
         timed_run([str(VENV / "medkg"), "build", str(source), "--out", str(build)], work / "build.log")
-    result["build_s"], result["build_peak_mb"] = time_report(work / "build.log")
-    result["build_cpu_s"] = cpu_seconds(work / "build.log")
+    if (work / "build.log").is_file():
+        result["build_s"], result["build_peak_mb"] = time_report(work / "build.log")
+        result["build_cpu_s"] = cpu_seconds(work / "build.log")
     if build.is_dir():
         result["store_mb"] = sum(f.stat().st_size for f in (build / "store").rglob("*") if f.is_file()) / 2**20
     manifest = json.loads((build / "build.json").read_text())
     result["triples"] = manifest.get("store_triples")
-    if not (oxigraph_dir.is_dir() and args.skip_build):
+    if not (oxigraph_dir.is_dir() and args.skip_build) and not args.memory_only:
         shutil.rmtree(oxigraph_dir, ignore_errors=True)
         started = time.monotonic()
         for name in ("graph.ttl", "inferred.ttl"):
@@ -405,9 +431,11 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(result), file=sys.stderr, flush=True)
     iris, words = concepts_and_labels(source)
     if not args.queries_only:
-        result.update(serving(build, oxigraph_dir, work, args.timeout, query_sets(iris, words)["lookup"]))
+        result.update(serving(build, oxigraph_dir, work, args.timeout, iris, words, args.memory_only))
         print(json.dumps(result), file=sys.stderr, flush=True)
         (work / "serving.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    if args.memory_only:
+        return 0
     kinds = {k: v for k, v in query_sets(iris, words).items() if not args.kinds or k in args.kinds}
     queries = first_time_queries(build, oxigraph_dir, kinds, args)
     result["first_time"] = {kind: {name: {key: statistics.median(r[key] for r in runs[kind])

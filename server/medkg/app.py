@@ -34,7 +34,9 @@ def build_header(response: Response) -> Response:
 
 def register_blueprints(app: Flask) -> None:
     """Each part of the site is a blueprint in its own module."""
-    from . import fhir, linkeddata, sparql, system
+    from . import sparql, system
+    from .fhir import mount as fhir
+    from .linkeddata import mount as linkeddata
 
     app.register_blueprint(system.bp)
     app.register_blueprint(system.icon)

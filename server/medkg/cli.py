@@ -144,8 +144,8 @@ def _run_index(args: argparse.Namespace) -> int:
         print(f"medkg: error: {problem}", file=sys.stderr)
         return EXIT_INPUT
     manifest = index_build(args.dir)
-    print(f"medkg: wrote {args.dir / layout.STORE}: {manifest['store_triples']} triples, build "
-          f"{manifest['build_id']}", file=sys.stderr)
+    print(f"medkg: wrote {args.dir / layout.STORE} and {args.dir / layout.SITE_INDEX}: {manifest['store_triples']} "
+          f"triples, build {manifest['build_id']}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -154,8 +154,8 @@ COMMANDS: list[Command] = [
     Command("export", "serialize a build to Turtle, N-Triples, JSON-LD or RDF/XML", _configure_export, _run_export),
     Command("stats", "concepts per scheme, label and definition coverage, relations, warnings", _configure_stats,
             _run_stats),
-    Command("index", "write the query store (DIR/store) of a build folder that has none", _configure_index,
-            _run_index),
+    Command("index", "write the query store and site index of a build folder (one an older medkg made)",
+            _configure_index, _run_index),
     Command("serve", "serve a build (SPARQL endpoint, linked data) under a production server", serve.configure,
             serve.run),
     Command("nginx-config", "print an nginx configuration for N 'medkg serve' nodes (retries, passive health checks)",

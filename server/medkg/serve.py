@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, Any, cast
 from . import settings
 from .assets import STATIC_DIR
 from .pipeline.build import EXIT_INPUT, EXIT_OK
-from .store import BUILD_HEADER, MANIFEST, STORE_DIR, no_store_message
+from .siteindex import open_site_index
+from .store import BUILD_HEADER, MANIFEST, STORE_DIR, NoStore, no_store_message
 
 if TYPE_CHECKING:
     from .bodies import BufferedBodies
@@ -59,6 +60,10 @@ def check_build(folder: Path) -> str | None:
         return f"{folder} is not a build folder (no {MANIFEST}); run 'medkg build --out {folder}' first"
     if not (folder / STORE_DIR).is_dir():
         return no_store_message(folder)
+    try:
+        open_site_index(folder)
+    except NoStore as refused:
+        return str(refused)
     return None
 
 
@@ -117,7 +122,9 @@ def preload() -> None:
     """Import what a worker needs before the workers are forked, so a new worker starts in a fraction of a second."""
     import a2wsgi  # noqa: F401
 
-    from . import app, bodies, linkeddata, sparql, system  # noqa: F401
+    from . import app, bodies, sparql, system  # noqa: F401
+    from .fhir import mount as fhir_mount  # noqa: F401
+    from .linkeddata import mount  # noqa: F401
     from .sparql import child  # noqa: F401
 
 

@@ -14,6 +14,7 @@ from medkg.extensions import SITE
 from medkg.linkeddata.site import Site
 from medkg.namespaces import ONTOLOGY_IRI, SHAPES_IRI
 from medkg.pipeline.index import index_build
+from medkg.pipeline.layout import SITE_INDEX
 from medkg.store import STORE_DIR
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "linkeddata"
@@ -32,11 +33,11 @@ _INDEXED: dict[Path, Path] = {}
 
 
 def with_store(folder: Path) -> Path:
-    """``folder`` with its query store, as 'medkg build' leaves it: the checked-in fixture is copied once per
-    session (the repository holds no store), a hand-made folder elsewhere is indexed in place."""
-    if (folder / STORE_DIR).is_dir():
+    """``folder`` with its query store and site index, as 'medkg build' leaves it: the checked-in fixture is copied
+    once per session (the repository holds no site index), a hand-made folder elsewhere is indexed in place."""
+    if (folder / STORE_DIR).is_dir() and (folder / SITE_INDEX).is_file():
         return folder
-    if folder.resolve().is_relative_to(Path(__file__).resolve().parent):
+    if folder.resolve().is_relative_to(Path(__file__).resolve().parents[1]):  # under tests/: never written
         if folder not in _INDEXED:
             copy = Path(tempfile.mkdtemp(prefix="medkg-fixture-")) / folder.name
             shutil.copytree(folder, copy)

@@ -1,18 +1,2 @@
-"""FHIR R4 terminology service over the loaded build: CodeSystem, ValueSet, ConceptMap and their operations."""
-
-from __future__ import annotations
-
-from flask import Flask
-
-from .. import extensions
-from .routes import bp
-from .terminology import Terminology
-
-
-def register(app: Flask) -> None:
-    """Compute the terminology view of the build the linked-data site has loaded, then mount ``/fhir``."""
-    app.extensions[extensions.FHIR] = Terminology(app.extensions[extensions.SITE])
-    app.register_blueprint(bp)
-
-
-__all__ = ["register"]
+"""FHIR R4 terminology service over the loaded build: CodeSystem, ValueSet, ConceptMap and their operations
+(mounted by ``mount``)."""

@@ -22,10 +22,12 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ..linkeddata.search import KIND_ORDER, Entry, fold
+from ..packed import Columns, Counts, Postings, postings_columns
 
 GRAM = 3
 TOTAL_BUDGET = 10_000  # candidate rows checked for an exact total of a text longer than GRAM
@@ -41,7 +43,17 @@ class Page:
 
 
 class FilterIndex:
-    """Label rows of the concepts numbered in ``concept_ids``; ``schemes_of[c]`` are concept ``c``'s schemes."""
+    """Label rows of the concepts numbered in ``concept_ids``; ``schemes_of[c]`` are concept ``c``'s schemes.
+
+    Built in memory from entries (by the build, and by tests), or mapped from the site index (``from_columns``): the
+    same searches over lists and dicts, or over the mapped columns with the same ``[]``, ``len`` and ``get``."""
+
+    folded: Sequence[str]
+    concept: Sequence[int]
+    prefix: list[tuple[Sequence[str], Sequence[int]]]
+    exact: Any  # text → its rows: a dict of lists, or ``packed.Postings``
+    grams: Any  # n-gram → its rows: a dict of arrays, or ``packed.Postings``
+    gram_totals: Any  # n-gram → its concepts: a dict, or ``packed.Counts``
 
     def __init__(self, entries: Iterable[Entry], concept_ids: dict[str, int], schemes_of: list[tuple[int, ...]]):
         rows = sorted({(KIND_ORDER[e.kind], len(e.folded), e.folded, e.tier, e.iri) for e in entries
@@ -50,7 +62,7 @@ class FilterIndex:
         self.concept = array("i", (concept_ids[r[4]] for r in rows))
         self.first_other = next((i for i, r in enumerate(rows) if r[0] > 0), len(rows))
         self.schemes_of = schemes_of
-        self.exact: dict[str, list[int]] = defaultdict(list)
+        self.exact = defaultdict(list)
         for i, text in enumerate(self.folded):
             self.exact[text].append(i)
         for found in self.exact.values():  # preferred labels, then others; the official definition first in each
@@ -60,6 +72,29 @@ class FilterIndex:
                        _sorted_keys(self.folded, range(self.first_other, len(rows)))]
         self.grams, self.gram_totals = self._grams()
         self.scheme_totals: dict[tuple[str, int], int] = {}  # (n-gram, scheme) → concepts, counted when first asked
+
+    @classmethod
+    def from_columns(cls, columns: Columns, schemes_of: list[tuple[int, ...]]) -> FilterIndex:
+        """The rows as the build wrote them in the site index (``siteindex``), mapped, not loaded."""
+        index = cls([], {}, schemes_of)
+        index.folded, index.concept = columns.strings("filter.folded"), columns.ints("filter.concept")
+        index.first_other = columns.meta["filter.first_other"]
+        index.exact = Postings(columns, "filter.exact")  # type: ignore[assignment]
+        index.prefix = [(columns.strings(f"filter.prefix{n}.keys"), columns.ints(f"filter.prefix{n}.rows"))
+                        for n in (0, 1)]
+        index.grams = Postings(columns, "filter.grams")  # type: ignore[assignment]
+        index.gram_totals = Counts(columns.strings("filter.grams.keys"), columns.ints("filter.gram_totals"))
+        return index
+
+    def columns(self) -> tuple[dict[str, Any], dict[str, Sequence[int] | Sequence[str]]]:
+        """What ``from_columns`` reads back: the meta and the columns."""
+        columns: dict[str, Sequence[int] | Sequence[str]] = {
+            "filter.folded": self.folded, "filter.concept": array("q", self.concept),
+            **postings_columns("filter.exact", self.exact), **postings_columns("filter.grams", self.grams),
+            "filter.gram_totals": array("q", (self.gram_totals[g] for g in sorted(self.grams)))}
+        for n, (keys, rows) in enumerate(self.prefix):
+            columns |= {f"filter.prefix{n}.keys": keys, f"filter.prefix{n}.rows": array("q", rows)}
+        return {"filter.first_other": self.first_other}, columns
 
     def _grams(self) -> tuple[dict[str, array], dict[str, int]]:
         """n-gram (n ≤ 3) → the rows holding it, ascending; and → how many distinct concepts hold it."""

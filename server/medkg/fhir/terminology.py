@@ -20,6 +20,8 @@ from ..linkeddata.site import Site
 from ..linkeddata.terms import triples
 from ..namespaces import MEDKG
 from ..pipeline.mappings import Mapping, asserted_mappings, both_ways
+from ..siteindex import no_index_message
+from ..store import NoStore
 from .filtering import FilterIndex
 
 ALL_ID = "all"  # the value set of every concept of every scheme
@@ -86,7 +88,7 @@ class Terminology:
         self.schemes_of = [tuple(in_schemes[iri]) for iri in self.concepts]
         self.parents = _hierarchy(site)
         self.mappings = both_ways(asserted_mappings(self._pairs))
-        self.filter = FilterIndex(site.index.entries, self.concept_ids, self.schemes_of)
+        self.filter = _filter(site, self.concepts, self.schemes_of)
         self.listing = sorted(range(len(self.concepts)), key=lambda c: (fold(self.display(self.concepts[c])),
                                                                         self.concepts[c]))
         self.details = lru_cache(maxsize=4096)(self._details)
@@ -154,6 +156,13 @@ class Terminology:
 
     def mappings_of(self, iri: str) -> list[Mapping]:
         return [m for m in self.mappings.get(iri, []) if m.object in self.concept_ids]
+
+
+def _filter(site: Site, concepts: list[str], schemes_of: list[tuple[int, ...]]) -> FilterIndex:
+    """The filter rows the build wrote, whose concepts are numbered as here (the same concepts, else refused)."""
+    if site.packed.strings("filter.concepts")[:] != concepts:
+        raise NoStore(no_index_message(site.dataset.folder))
+    return FilterIndex.from_columns(site.packed, schemes_of)
 
 
 def _schemes(site: Site) -> list[Scheme]:

@@ -109,7 +109,7 @@ def find_provision(site: Site, asked: str) -> URIRef | None:
     (``42 CFR 422.504(a)``); None when the build has no such provision."""
     asked = " ".join(asked.split())
     candidates = [asked] if asked.startswith(("http://", "https://")) else [site.paths.iri(asked.lstrip("/"))]
-    candidates += sorted(iri for iri, names in site.labels.items() if asked in names.values())
+    candidates += site.labels.named(asked)
     for iri in filter(is_iri, candidates):
         if any(True for _ in triples(site.dataset, URIRef(iri), RDF.type, MEDKG.Provision)):
             return URIRef(iri)

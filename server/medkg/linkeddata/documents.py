@@ -16,7 +16,8 @@ from .. import formats
 from ..formats import Format
 from ..pipeline.context import new_graph
 from ..pipeline.export import serialize
-from .site import DISPLAY_NAME_PROPERTIES, Site
+from ..siteindex import DISPLAY_NAME_PROPERTIES
+from .site import Site
 from .terms import triples
 
 # In the server's order of preference (formats.DOCUMENTS): the order breaks ties between equally acceptable types.

@@ -1,4 +1,4 @@
-"""Concept search: an in-memory index built once per build, ranked, case- and accent-insensitive.
+"""Concept search: built once per build (mapped from the site index), ranked, case- and accent-insensitive.
 
 Ranks (lower is better): 0 a provision or Federal Register notice by its citation, 1 a paragraph under it (see
 ``citation_search``); for concepts 2 exact preferred label, 3 exact alternative/hidden label or acronym,
@@ -12,7 +12,7 @@ names its vocabulary and, for a regulatory concept, its section; ``schemes`` nar
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +20,7 @@ from rdflib import RDF, SKOS, Literal, URIRef
 
 from ..names import ACRONYM, fold
 from ..namespaces import MEDKG
+from ..packed import Columns, Records, StringMap, map_columns, record_columns
 from ..store import Dataset
 from .citation_search import CitationIndex, load_citations
 from .terms import triples
@@ -71,12 +72,13 @@ class Hit:
 
 
 class SearchIndex:
-    def __init__(self, entries: list[Entry], labels: dict[str, str] | None = None,
+    def __init__(self, entries: list[Entry], labels: Mapping[str, str] | None = None,
                  vocab: Vocabularies | None = None, citations: CitationIndex | None = None,
                  schemes_of: dict[str, tuple[str, ...]] | None = None) -> None:
         self.entries = entries
-        self.label_entries = [e for e in entries if e.kind != "definition"]
-        self.labels = labels or {}
+        self.label_entries: Sequence[Entry] = [e for e in entries if e.kind != "definition"]
+        self.definition_entries: Sequence[Entry] = [e for e in entries if e.kind == "definition"]
+        self.labels: Mapping[str, str] = labels or {}
         self.vocab = vocab or Vocabularies([], {})  # concept → vocabulary and section, to tell namesakes apart
         self.citations = citations or CitationIndex([])
         self.schemes_of = schemes_of or {}  # concept → every scheme it is in
@@ -89,7 +91,7 @@ class SearchIndex:
             return []
         found = [] if schemes else self._citations(query, limit)
         best: dict[str, tuple[int, int, int, int, str, int, Entry]] = {}
-        for entry in self.label_entries if labels_only else self.entries:
+        for entry in self._matching(q, labels_only):
             if lang and entry.lang and entry.lang != lang:
                 continue
             if schemes and schemes.isdisjoint(self.schemes_of.get(entry.iri, ())):
@@ -103,6 +105,28 @@ class SearchIndex:
                 best[entry.iri] = key
         ordered = sorted(best.values(), key=lambda k: (*k[:6], k[6].iri))
         return (found + [self._hit(e, rank) for rank, *_, e in ordered[:limit]])[:limit]
+
+    def _matching(self, q: str, labels_only: bool) -> Iterator[Entry]:
+        """The entries whose folded text contains ``q`` (every rank needs it): labels, then definitions (a label
+        and a definition never tie, so the order of the two kinds changes no result)."""
+        for pool in (self.label_entries,) if labels_only else (self.label_entries, self.definition_entries):
+            found = pool.containing("folded", q) if isinstance(pool, Records) else pool
+            yield from (e for e in found if q in e.folded)
+
+    @classmethod
+    def from_columns(cls, columns: Columns, vocab: Vocabularies, citations: CitationIndex,
+                     schemes_of: dict[str, tuple[str, ...]]) -> SearchIndex:
+        """The entries and labels as the build wrote them in the site index (``siteindex``), mapped, not loaded."""
+        index = cls([], StringMap(columns, "search.labels"), vocab, citations, schemes_of)
+        index.label_entries = Records(columns, "search.label_entries", Entry)
+        index.definition_entries = Records(columns, "search.definition_entries", Entry)
+        return index
+
+    def columns(self) -> dict[str, Sequence[int] | Sequence[str]]:
+        """What ``from_columns`` reads back."""
+        return {**record_columns("search.label_entries", self.label_entries, Entry),
+                **record_columns("search.definition_entries", self.definition_entries, Entry),
+                **map_columns("search.labels", self.labels)}
 
     def suggest(self, query: str, limit: int = 10, lang: str | None = None,
                 schemes: frozenset[str] = frozenset()) -> list[Hit]:
@@ -146,13 +170,22 @@ def build_index(data: Dataset, label: Callable[[str], str], vocab: Vocabularies)
             if isinstance(s, URIRef) and str(s) in concepts and isinstance(o, Literal):
                 entries.extend(_entries(str(s), kind, o, 0 if str(s) in official else 1))
     entries = sorted(set(entries), key=lambda e: (e.iri, e.kind, e.lang, e.text))
+    return SearchIndex(entries, {iri: label(iri) for iri in concepts}, vocab, load_citations(data, label),
+                       scheme_sets(data))
+
+
+def mapped_index(columns: Columns, data: Dataset, label: Callable[[str], str], vocab: Vocabularies) -> SearchIndex:
+    """``build_index``'s index with its entries and labels mapped from the build's site index."""
+    return SearchIndex.from_columns(columns, vocab, load_citations(data, label), scheme_sets(data))
+
+
+def scheme_sets(data: Dataset) -> dict[str, tuple[str, ...]]:
+    """Concept → every scheme it is in (one tuple per distinct set of schemes)."""
     schemes: dict[str, set[str]] = {}
     for c, _, s in triples(data, predicate=SKOS.inScheme):
         schemes.setdefault(str(c), set()).add(str(s))
-    shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple per distinct set of schemes
-    schemes_of = {c: shared.setdefault(tuple(sorted(s)), tuple(sorted(s))) for c, s in schemes.items()}
-    return SearchIndex(entries, {iri: label(iri) for iri in concepts}, vocab, load_citations(data, label),
-                       schemes_of)
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+    return {c: shared.setdefault(tuple(sorted(s)), tuple(sorted(s))) for c, s in schemes.items()}
 
 
 def _entries(iri: str, kind: str, literal: Literal, tier: int) -> list[Entry]:

@@ -1,6 +1,8 @@
-"""A build's query store and identity: ``DIR/store/`` and the build id, written by ``medkg build`` and ``medkg index``.
+"""A build's query store, site index and identity (``DIR/store/``, ``DIR/site-index.bin``, the build id), written by
+``medkg build`` and ``medkg index``.
 
-The build id is a digest of the build's content (its graph files, in a fixed order), not of the time it was made:
+The build id is a digest of the build's content (its graph files and its site index, in a fixed order), not of the
+time it was made:
 two builds of the same inputs have the same id, and any change of content gives a new one. It keys ETags,
 ``/-/health`` and the ``X-Medkg-Build`` response header.
 """
@@ -11,11 +13,12 @@ import hashlib
 import json
 from pathlib import Path
 
+from ..siteindex import write_site_index
 from ..store import EXTRA_GRAPHS_FILE, MANIFEST, write_store
 from . import layout
 from .output import load_manifest, write_text
 
-CONTENT_FILES = (layout.GRAPH, layout.INFERRED, layout.CHANGES, EXTRA_GRAPHS_FILE)
+CONTENT_FILES = (layout.GRAPH, layout.INFERRED, layout.CHANGES, EXTRA_GRAPHS_FILE, layout.SITE_INDEX)
 ID_LENGTH = 16  # hex digits of SHA-256: 64 bits, plenty to tell builds apart
 
 
@@ -33,10 +36,12 @@ def content_id(folder: Path) -> str:
     return digest.hexdigest()[:ID_LENGTH]
 
 
-def index_build(folder: Path) -> dict[str, object]:
-    """Write the query store of the build in ``folder`` and record its id and size in the manifest."""
-    triples = write_store(folder)
+def index_build(folder: Path, store: bool = True) -> dict[str, object]:
+    """Write the query store (unless ``store`` is False: it is there already) and the site index of the build in
+    ``folder``, and record its id and size in the manifest."""
     manifest = load_manifest(folder)
-    manifest.update(build_id=content_id(folder), store_triples=triples)
+    triples = write_store(folder) if store else manifest["store_triples"]
+    write_site_index(folder)
+    manifest.update(build_id=content_id(folder), store_triples=triples, site_index=layout.SITE_INDEX)
     write_text(folder / MANIFEST, json.dumps(manifest, indent=2) + "\n")
     return manifest

@@ -44,6 +44,7 @@ EXTRA_GRAPHS = "named-graphs.nq"  # optional named graphs (N-Quads) loaded besid
 CHANGES = "changes.ttl"  # with --previous: what changed since the earlier build (pipeline/changes)
 CHANGES_JSON = "changes.json"  # the same, with the tombstones of IRIs gone, as data
 STORE = "store"  # the query store (pyoxigraph) the server opens read-only (pipeline/index.py writes it)
+SITE_INDEX = "site-index.bin"  # labels, search and FHIR filter indexes every server worker maps (medkg.siteindex)
 
 GRAPH_FILES = {"asserted": (GRAPH,), "inferred": (INFERRED,), "all": (GRAPH, INFERRED)}
 REQUIRED = (MANIFEST, GRAPH)  # what makes a folder a build folder
