@@ -25,6 +25,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from contextlib import ExitStack
@@ -211,18 +212,26 @@ def start_up(command: list[str], url: str, env: dict[str, str], log: Path) -> tu
     return process, time.monotonic() - started
 
 
-def use_site(url: str, iris: list[str], words: list[str], rounds: int = 3) -> float:
+def use_site(url: str, iris: list[str], words: list[str], rounds: int = 2) -> float:
     """Seconds to use every part of the site a few times over (so that each worker has): concept pages, the A-Z
     list, search, suggest, FHIR ``$expand?filter=`` and ``$lookup``."""
     started = time.monotonic()
-    paths = ["/concepts", "/"] + [urllib.parse.urlsplit(iri).path for iri in iris[:20]]
-    for word in words[:20]:
+    base = iris[0].split("/concept/")[0] + "/"  # the site answers for the build's base at its root
+    value_set = urllib.parse.quote(base + "fhir/ValueSet/all")
+    paths = ["/concepts", "/"] + ["/" + iri.removeprefix(base) for iri in iris[:20]]
+    for word in sorted(set(words))[:5]:
         paths += [f"/search.json?q={word}", f"/suggest?q={word}", f"/suggest?q={word[:1]}",
-                  f"/fhir/ValueSet/$expand?url={urllib.parse.quote(url + '/fhir/ValueSet/all')}&filter={word}&count=20"]
+                  f"/fhir/ValueSet/$expand?url={value_set}&filter={word}&count=20"]
+    failed = set()
     for _ in range(rounds):
         for path in paths:
-            with urllib.request.urlopen(url + path, timeout=300) as answer:
-                answer.read()
+            try:
+                with urllib.request.urlopen(url + path, timeout=300) as answer:
+                    answer.read()
+            except urllib.error.HTTPError as error:
+                failed.add(f"{error.code} {path}")
+    if failed:
+        raise RuntimeError(f"the site failed: {sorted(failed)[:5]}")
     return time.monotonic() - started
 
 

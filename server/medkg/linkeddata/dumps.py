@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, render_template, send_file
 from flask.typing import ResponseReturnValue
 
 from .. import formats
 from ..pipeline.export import serialize
-from ..pipeline.output import load_graph
 from ..pipeline.sssom import sssom_tsv
 from .caching import add_validators, current_site
 from .downloads import MAPPINGS, dump_names, schema_dump_names
+from .dumpfiles import dump_file, mapping_graph
 
 bp = Blueprint("dumps", __name__, url_prefix="/dumps")
 
@@ -31,18 +31,22 @@ def dump(name: str) -> ResponseReturnValue:
     site = current_site()
     if name == MAPPINGS:
         manifest = site.dataset.manifest
-        return _cached(name, formats.SSSOM.media_type, lambda: sssom_tsv(load_graph(site.dataset.folder, "asserted"),
+        return _cached(name, formats.SSSOM.media_type, lambda: sssom_tsv(mapping_graph(site.dataset),
                                                                    site.dataset.base, manifest.get("built")))
     if name not in dump_names(site.dataset) + schema_dump_names():
         abort(404)
     fmt = formats.by_suffix(formats.DUMPS)[dot + suffix]
     source = {"ontology": site.ontology, "shapes": site.shapes}.get(graph)
-    return _cached(name, fmt.media_type, lambda: serialize(
-        source if source is not None else load_graph(site.dataset.folder, graph), fmt.name))
+    if source is not None:
+        return _cached(name, fmt.media_type, lambda: serialize(source, fmt.name))
+    response = send_file(dump_file(site.dataset, graph, fmt.suffix.lstrip(".")), mimetype=fmt.media_type,
+                         conditional=True)
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
 
 
 def _cached(name: str, media_type: str, make: Callable[[], str]) -> Response:
-    """A download made once per process, then served from memory."""
+    """A small download (the ontology, the shapes, the mappings) made once per process, then served from memory."""
     site = current_site()
     with site.dumps_lock:
         if name not in site.dumps:

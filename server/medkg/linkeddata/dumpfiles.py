@@ -1,0 +1,74 @@
+"""Whole-graph downloads written from the build with pyoxigraph's streaming serializers: nothing parsed into rdflib,
+nothing held in memory. Each file is written once per build into a cache folder every worker shares (temporary name,
+then rename), and sent from there."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator
+from itertools import chain
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import SKOS, Graph, URIRef
+
+from ..namespaces import MEDKG, PREFIXES
+from ..pipeline import layout
+from ..pipeline.context import new_graph
+from ..pipeline.mappings import RELATIONS
+from ..store import Dataset
+from .terms import triples
+
+OX_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
+MAPPING_FACTS = (*RELATIONS, MEDKG.mappingEvidence, MEDKG.broaderEvidence)  # what SSSOM rows are made of
+ABOUT_MAPPED = (SKOS.inScheme, SKOS.prefLabel)  # … and what they say of each mapped concept
+
+
+def cache_folder(dataset: Dataset) -> Path:
+    """Where this build's downloads are kept: one folder per build identity, shared by every process."""
+    key = hashlib.sha256(f"{dataset.folder.resolve()}|{dataset.etag}".encode()).hexdigest()[:16]
+    folder = Path(tempfile.gettempdir()) / "medkg-dumps" / key
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def dump_file(dataset: Dataset, which: str, suffix: str) -> Path:
+    """The file of graph ``which`` (asserted, inferred, all) in format ``suffix``, written on first use."""
+    path = cache_folder(dataset) / f"medkg-{which}.{suffix}"
+    if not path.is_file():
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            prefixes = PREFIXES if suffix == "ttl" else None
+            ox.serialize(graph_triples(dataset, which), str(temporary), format=OX_FORMATS[suffix], prefixes=prefixes)
+            temporary.replace(path)
+        finally:
+            temporary.unlink(missing_ok=True)
+    return path
+
+
+def graph_triples(dataset: Dataset, which: str) -> Iterator[ox.Triple]:
+    """The asserted graph and the union from the store; the inferred triples as the build wrote them (the store
+    keeps only those not also asserted)."""
+    if which == "inferred":
+        return (ox.Triple(q.subject, q.predicate, q.object)
+                for q in ox.parse(path=str(dataset.folder / layout.INFERRED), format=ox.RdfFormat.TURTLE))
+    graphs = [dataset.asserted_graph] if which == "asserted" else dataset.default_graphs
+    quads = chain.from_iterable(dataset.store.quads_for_pattern(None, None, None, g) for g in graphs)
+    return (q.triple for q in quads)
+
+
+def mapping_graph(dataset: Dataset) -> Graph:
+    """The asserted triples SSSOM rows are made of: the mappings, their evidence, the schemes and preferred labels
+    of the mapped concepts (a small graph, not the whole one)."""
+    graph, graph_name = new_graph(), dataset.asserted_graph
+    for prop in MAPPING_FACTS:
+        for triple in triples(dataset, predicate=prop, graph=graph_name):
+            graph.add(triple)
+    for concept in {str(s) for s, p, _ in graph if p in RELATIONS} | {str(o) for _, p, o in graph if p in RELATIONS}:
+        for prop in ABOUT_MAPPED:
+            for triple in triples(dataset, subject=URIRef(concept), predicate=prop, graph=graph_name):
+                graph.add(triple)
+    return graph
+
