@@ -11,13 +11,14 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import fields
 from pathlib import Path
 
 from rdflib import DCTERMS, RDF, RDFS, SKOS, Graph, Literal, URIRef
 
 from .assets import ONTOLOGY_FILE
 from .fhir.filtering import FilterIndex
-from .linkeddata.search import build_index
+from .linkeddata.search import Entry, build_index
 from .linkeddata.terms import triples
 from .linkeddata.vocab import load_vocabularies
 from .namespaces import MEDKG, PREFIXES
@@ -45,9 +46,14 @@ def open_site_index(folder: Path) -> Columns:
         columns = Columns.open(folder / layout.SITE_INDEX)
     except (OSError, ValueError) as error:
         raise NoStore(no_index_message(folder)) from error
-    if columns.meta.get("version") != FORMAT:
+    if columns.meta.get("version") != FORMAT or columns.meta.get("entry") != entry_fields():
         raise NoStore(no_index_message(folder))
     return columns
+
+
+def entry_fields() -> list[str]:
+    """The fields of a search entry, recorded in the file: a file written with other fields is another format."""
+    return [f.name for f in fields(Entry)]
 
 
 def write_site_index(folder: Path) -> None:
@@ -61,7 +67,7 @@ def write_site_index(folder: Path) -> None:
     concepts = scheme_concepts(dataset)
     meta, rows = FilterIndex(index.entries, {iri: n for n, iri in enumerate(concepts)}, []).columns()
     columns: Columns_ = {**label_columns(labels), **index.columns(), **rows, "filter.concepts": concepts}
-    write_packed(folder / layout.SITE_INDEX, {"version": FORMAT, **meta}, columns)
+    write_packed(folder / layout.SITE_INDEX, {"version": FORMAT, "entry": entry_fields(), **meta}, columns)
 
 
 def parse_ontology() -> Graph:
