@@ -59,7 +59,7 @@ def test_a_worker_maps_the_index_instead_of_computing_it(app: Flask) -> None:
 def test_search_suggest_and_the_fhir_filter_answer_as_the_indexes_computed_from_the_store(app: Flask) -> None:
     site, term = site_of(app), app.extensions[extensions.FHIR]
     assert isinstance(term, Terminology)
-    computed = build_index(site.dataset, site.label)
+    computed = build_index(site.dataset, site.label, site.vocab)
     rows = FilterIndex(computed.entries, term.concept_ids, term.schemes_of)
     assert len(computed.entries) == len(site.index.label_entries) + len(site.index.definition_entries) > 100
     for q in QUERIES:

@@ -169,6 +169,26 @@ class Records(Sequence[T]):
         return (self.kind(*[column[row] for column in values.values()]) for row in found)
 
 
+class Joined(Sequence[T]):
+    """Two sequences read as one (e.g. the label and the definition entries of a search index)."""
+
+    def __init__(self, first: Sequence[T], second: Sequence[T]) -> None:
+        self.first, self.second = first, second
+
+    def __len__(self) -> int:
+        return len(self.first) + len(self.second)
+
+    @overload
+    def __getitem__(self, i: int) -> T: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[T]: ...
+    def __getitem__(self, i: int | slice) -> T | list[T]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        i = i + len(self) if i < 0 else i
+        return self.first[i] if i < len(self.first) else self.second[i - len(self.first)]
+
+
 def record_columns(name: str, records: Sequence[Any], kind: type) -> dict[str, Sequence[int] | Sequence[str]]:
     out: dict[str, Sequence[int] | Sequence[str]] = {}
     for f in fields(kind):

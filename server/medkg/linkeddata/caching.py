@@ -28,6 +28,16 @@ def finish(response: Response, request: Request, site: Site) -> Response:
     if request.method not in ("GET", "HEAD") or response.status_code != 200 or response.direct_passthrough:
         return response
     zipped = _wants_gzip(request, response)
+    validate(response, request, site, zipped)
+    if zipped and response.status_code == 200:
+        body = gzip.compress(response.get_data(), compresslevel=6, mtime=0)
+        response.set_data(body)
+        response.headers["Content-Encoding"] = "gzip"
+    return response
+
+
+def validate(response: Response, request: Request, site: Site, zipped: bool) -> Response:
+    """ETag (the build, the URL, the type and the encoding), Last-Modified (the build time), then 304 if asked."""
     language = response.headers.get("Content-Language", "")  # a page in another language is another entity
     key = f"{site.dataset.etag}|{request.full_path}|{response.mimetype}|{language}|{'gzip' if zipped else 'identity'}"
     response.set_etag(hashlib.sha256(key.encode("utf-8")).hexdigest()[:32])
@@ -38,10 +48,6 @@ def finish(response: Response, request: Request, site: Site) -> Response:
     response.cache_control.public = True
     response.cache_control.no_cache = True
     response.make_conditional(request)
-    if zipped and response.status_code == 200:
-        body = gzip.compress(response.get_data(), compresslevel=6, mtime=0)
-        response.set_data(body)
-        response.headers["Content-Encoding"] = "gzip"
     return response
 
 

@@ -4,10 +4,13 @@ then rename), and sent from there."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
+import shutil
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from itertools import chain
 from pathlib import Path
 
@@ -36,12 +39,27 @@ def cache_folder(dataset: Dataset) -> Path:
 
 def dump_file(dataset: Dataset, which: str, suffix: str) -> Path:
     """The file of graph ``which`` (asserted, inferred, all) in format ``suffix``, written on first use."""
-    path = cache_folder(dataset) / f"medkg-{which}.{suffix}"
+    prefixes = PREFIXES if suffix == "ttl" else None
+    return _once(cache_folder(dataset) / f"medkg-{which}.{suffix}", lambda temporary: ox.serialize(
+        graph_triples(dataset, which), str(temporary), format=OX_FORMATS[suffix], prefixes=prefixes))
+
+
+def gzipped(path: Path) -> Path:
+    """``path`` gzipped beside it (level 6, no time stamp: the same bytes each time), written on first use."""
+    def write(temporary: Path) -> None:
+        with path.open("rb") as source, temporary.open("wb") as out, \
+                gzip.GzipFile(filename="", mode="wb", fileobj=out, compresslevel=6, mtime=0) as packed:
+            shutil.copyfileobj(source, packed, 1 << 20)
+
+    return _once(path.with_name(path.name + ".gz"), write)
+
+
+def _once(path: Path, write: Callable[[Path], object]) -> Path:
+    """``path``, written by ``write`` to a temporary name and renamed, unless it is there already."""
     if not path.is_file():
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         try:
-            prefixes = PREFIXES if suffix == "ttl" else None
-            ox.serialize(graph_triples(dataset, which), str(temporary), format=OX_FORMATS[suffix], prefixes=prefixes)
+            write(temporary)
             temporary.replace(path)
         finally:
             temporary.unlink(missing_ok=True)

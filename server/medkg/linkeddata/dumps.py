@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
-from flask import Blueprint, Response, abort, render_template, send_file
+from flask import Blueprint, Response, abort, render_template, request, send_file
 from flask.typing import ResponseReturnValue
 
 from .. import formats
 from ..pipeline.export import serialize
 from ..pipeline.sssom import sssom_tsv
-from .caching import add_validators, current_site
+from .caching import add_validators, current_site, validate
 from .downloads import MAPPINGS, dump_names, schema_dump_names
-from .dumpfiles import dump_file, mapping_graph
+from .dumpfiles import dump_file, gzipped, mapping_graph
 
 bp = Blueprint("dumps", __name__, url_prefix="/dumps")
 
@@ -39,10 +40,17 @@ def dump(name: str) -> ResponseReturnValue:
     source = {"ontology": site.ontology, "shapes": site.shapes}.get(graph)
     if source is not None:
         return _cached(name, fmt.media_type, lambda: serialize(source, fmt.name))
-    response = send_file(dump_file(site.dataset, graph, fmt.suffix.lstrip(".")), mimetype=fmt.media_type,
-                         conditional=True)
+    return _send(dump_file(site.dataset, graph, fmt.suffix.lstrip(".")), name, fmt.media_type)
+
+
+def _send(path: Path, name: str, media_type: str) -> Response:
+    """A download sent from its file (gzipped once, on disk, for clients that ask), with the site's validators."""
+    zipped = request.accept_encodings["gzip"] > 0
+    response = send_file(gzipped(path) if zipped else path, mimetype=media_type, conditional=False, etag=False)
+    if zipped:
+        response.headers["Content-Encoding"] = "gzip"
     response.headers["Content-Disposition"] = f'inline; filename="{name}"'
-    return response
+    return validate(response, request, current_site(), zipped)
 
 
 def _cached(name: str, media_type: str, make: Callable[[], str]) -> Response:

@@ -20,7 +20,7 @@ from rdflib import RDF, SKOS, Literal, URIRef
 
 from ..names import ACRONYM, fold
 from ..namespaces import MEDKG
-from ..packed import Columns, Records, StringMap, map_columns, record_columns
+from ..packed import Columns, Joined, Records, StringMap, map_columns, record_columns
 from ..store import Dataset
 from .citation_search import CitationIndex, load_citations
 from .terms import triples
@@ -120,6 +120,7 @@ class SearchIndex:
         index = cls([], StringMap(columns, "search.labels"), vocab, citations, schemes_of)
         index.label_entries = Records(columns, "search.label_entries", Entry)
         index.definition_entries = Records(columns, "search.definition_entries", Entry)
+        index.entries = Joined(index.label_entries, index.definition_entries)  # type: ignore[assignment]
         return index
 
     def columns(self) -> dict[str, Sequence[int] | Sequence[str]]:
@@ -188,7 +189,7 @@ def scheme_sets(data: Dataset) -> dict[str, tuple[str, ...]]:
     return {c: shared.setdefault(tuple(sorted(s)), tuple(sorted(s))) for c, s in schemes.items()}
 
 
-def _entries(iri: str, kind: str, literal: Literal, tier: int) -> list[Entry]:
+def _entries(iri: str, kind: str, literal: Literal, tier: int = 1) -> list[Entry]:
     text, lang = str(literal), literal.language or ""
     found = [Entry(iri, kind, text, lang, fold(text), tier)]
     if kind != "definition":
