@@ -25,7 +25,25 @@ T = TypeVar("T")
 DENSE = 16  # a search matching more than one row in this many decodes the columns whole
 
 
-class Strings(Sequence[str]):
+class Indexed(Sequence[T]):
+    """A read-only sequence defined by ``at`` (one item, 0 <= i < len): slices and negative indexes from it."""
+
+    def at(self, i: int) -> T:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, i: int) -> T: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[T]: ...
+    def __getitem__(self, i: int | slice) -> T | list[T]:
+        if isinstance(i, slice):
+            return [self.at(j) for j in range(*i.indices(len(self)))]
+        if not -len(self) <= i < len(self):
+            raise IndexError(i)
+        return self.at(i + len(self) if i < 0 else i)
+
+
+class Strings(Indexed[str]):
     """A string column: ``offsets[i]`` is where value ``i`` starts in ``text``; each value ends before the next
     separator."""
 
@@ -37,15 +55,7 @@ class Strings(Sequence[str]):
     def __len__(self) -> int:
         return self.length
 
-    @overload
-    def __getitem__(self, i: int) -> str: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[str]: ...
-    def __getitem__(self, i: int | slice) -> str | list[str]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(self.length))]
-        if i < 0:
-            i += self.length
+    def at(self, i: int) -> str:
         end = self.offsets[i + 1] - 1 if i + 1 < self.length else self.size
         return str(self.view[self.offsets[i]:end], "utf-8")
 
@@ -130,7 +140,7 @@ def map_columns(name: str, mapping: Mapping[str, str]) -> dict[str, Sequence[int
     return {name + ".keys": keys, name + ".values": [mapping[k] for k in keys]}
 
 
-class Records(Sequence[T]):
+class Records(Indexed[T]):
     """Dataclass records stored column by column (``record_columns``): ``int`` fields as integers, others as text."""
 
     def __init__(self, columns: Columns, name: str, kind: type[T]) -> None:
@@ -142,13 +152,7 @@ class Records(Sequence[T]):
     def __len__(self) -> int:
         return len(self.columns[0]) if self.columns else 0
 
-    @overload
-    def __getitem__(self, i: int) -> T: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[T]: ...
-    def __getitem__(self, i: int | slice) -> T | list[T]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
+    def at(self, i: int) -> T:
         return self.kind(*[column[i] for column in self.columns])
 
     def containing(self, name: str, part: str) -> Iterator[T]:
@@ -169,7 +173,7 @@ class Records(Sequence[T]):
         return (self.kind(*[column[row] for column in values.values()]) for row in found)
 
 
-class Joined(Sequence[T]):
+class Joined(Indexed[T]):
     """Two sequences read as one (e.g. the label and the definition entries of a search index)."""
 
     def __init__(self, first: Sequence[T], second: Sequence[T]) -> None:
@@ -178,14 +182,7 @@ class Joined(Sequence[T]):
     def __len__(self) -> int:
         return len(self.first) + len(self.second)
 
-    @overload
-    def __getitem__(self, i: int) -> T: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[T]: ...
-    def __getitem__(self, i: int | slice) -> T | list[T]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        i = i + len(self) if i < 0 else i
+    def at(self, i: int) -> T:
         return self.first[i] if i < len(self.first) else self.second[i - len(self.first)]
 
 

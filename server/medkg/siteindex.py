@@ -22,12 +22,12 @@ from .linkeddata.search import Entry, build_index
 from .linkeddata.terms import triples
 from .linkeddata.vocab import load_vocabularies
 from .namespaces import MEDKG, PREFIXES
-from .packed import Columns, write_packed
+from .packed import Columns, StringMap, map_columns, write_packed
 from .pipeline import layout
 from .pipeline.context import new_graph
 from .store import Dataset, NoStore, open_dataset
 
-FORMAT = 1  # what the file holds; a file of another format is refused (run 'medkg index' again)
+FORMAT = 2  # what the file holds; a file of another format is refused (run 'medkg index' again)
 # What names a resource on a page or in a document, first found first: a provision by its citation label.
 DISPLAY_NAME_PROPERTIES = (SKOS.prefLabel, MEDKG.citationLabel, RDFS.label, DCTERMS.title)
 
@@ -66,7 +66,9 @@ def write_site_index(folder: Path) -> None:
     index = build_index(dataset, label, load_vocabularies(dataset, label))
     concepts = scheme_concepts(dataset)
     meta, rows = FilterIndex(index.entries, {iri: n for n, iri in enumerate(concepts)}, []).columns()
-    columns: Columns_ = {**label_columns(labels), **index.columns(), **rows, "filter.concepts": concepts}
+    columns: Columns_ = {**label_columns(labels), **index.columns(), **rows, "filter.concepts": concepts,
+                         **map_columns("provenance", {iri: "\n".join(places) for iri, places in
+                                                      read_provenance(folder).items()})}
     write_packed(folder / layout.SITE_INDEX, {"version": FORMAT, "entry": entry_fields(), **meta}, columns)
 
 
@@ -125,6 +127,35 @@ def curie(iri: str) -> str:
 def label_columns(labels: dict[str, dict[str, str]]) -> Columns_:
     rows = sorted((iri, lang, text) for iri, names in labels.items() for lang, text in names.items())
     return {f"labels.{name}": [r[n] for r in rows] for n, name in enumerate(("iri", "lang", "text"))}
+
+
+def read_provenance(folder: Path) -> dict[str, list[str]]:
+    """Subject IRI → the input locations (file:line) its triples came from, read from ``provenance.tsv``."""
+    path = folder / layout.PROVENANCE
+    result: dict[str, set[str]] = defaultdict(set)
+    if path.is_file():
+        with path.open(encoding="utf-8") as lines:
+            for line in lines:
+                key, _, location = line.rstrip("\n").partition("\t")
+                if key.startswith("<") and location:
+                    result[key[1:key.index(">")]].add(location)
+    return {iri: sorted(locs) for iri, locs in result.items()}
+
+
+class Provenance(Mapping[str, list[str]]):
+    """IRI → the input locations of its triples, read from the site index."""
+
+    def __init__(self, columns: Columns) -> None:
+        self.places = StringMap(columns, "provenance")
+
+    def __getitem__(self, iri: str) -> list[str]:
+        return self.places[iri].split("\n")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.places)
+
+    def __len__(self) -> int:
+        return len(self.places)
 
 
 class Labels(Mapping[str, dict[str, str]]):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -15,9 +15,8 @@ from rdflib import OWL, Graph, URIRef
 from ..assets import ONTOLOGY_FILE, SHAPES_DIR
 from ..namespaces import MEDKG, ONTOLOGY_IRI, SHAPES_IRI
 from ..packed import Columns
-from ..pipeline import layout
 from ..pipeline.context import new_graph
-from ..siteindex import DISPLAY_NAME_PROPERTIES, Labels, best_label, open_site_index
+from ..siteindex import Labels, Provenance, best_label, open_site_index
 from ..sparql.cache import AnswerCache
 from ..store import Dataset
 from .search import SearchIndex, mapped_index
@@ -34,7 +33,7 @@ class Site:
     ontology: Graph
     shapes: Graph
     labels: Labels  # IRI → display labels per language tag
-    provenance: dict[str, list[str]]
+    provenance: Mapping[str, list[str]]  # IRI → the input locations (file:line) of its triples
     index: SearchIndex
     packed: Columns  # the build's site index, mapped (``siteindex``)
     vocab: Vocabularies = field(default_factory=lambda: Vocabularies([], {}))
@@ -76,7 +75,7 @@ def load_site(dataset: Dataset, cache_size: int = 0, cache_bytes: int = 0) -> Si
     ontology = _parse_files([ONTOLOGY_FILE] if ONTOLOGY_FILE.is_file() else [])
     shapes = _parse_files(sorted(SHAPES_DIR.glob("*.ttl")) if SHAPES_DIR.is_dir() else [])
     packed = open_site_index(dataset.folder)
-    site = Site(dataset, PathMap(dataset.base), ontology, shapes, Labels(packed), _provenance(dataset.folder),
+    site = Site(dataset, PathMap(dataset.base), ontology, shapes, Labels(packed), Provenance(packed),
                 SearchIndex([]), packed)
     site.vocab = load_vocabularies(dataset, site.label)
     site.index = mapped_index(packed, dataset, site.label, site.vocab)
@@ -89,17 +88,3 @@ def _parse_files(files: list[Path]) -> Graph:
     for path in files:
         graph.parse(path, format="turtle")
     return graph
-
-
-def _provenance(folder: Path) -> dict[str, list[str]]:
-    """Subject IRI → the input locations (file:line) its triples came from, read from ``provenance.tsv``."""
-    path = folder / layout.PROVENANCE
-    result: dict[str, set[str]] = defaultdict(set)
-    if path.is_file():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            key, _, location = line.partition("\t")
-            if key.startswith("<") and location:
-                result[key[1:key.index(">")]].add(location)
-    return {iri: sorted(locs) for iri, locs in result.items()}
-
-__all__ = ["DISPLAY_NAME_PROPERTIES", "Site", "load_site"]
