@@ -212,9 +212,25 @@ def wsgi() -> Warming:
     def full_app() -> WSGIApp:
         app = create_app({"BUILD_DIR": str(folder)}, dataset)
         app.extensions[SPARQL].pool()
+        release_freed_memory()
         return app
 
     return Warming(dataset, config, full_app)
+
+
+def release_freed_memory() -> None:
+    """Give back to the system what loading the site freed (glibc keeps freed heap pages in the process, where
+    they count as resident memory until it is asked to trim)."""
+    import ctypes
+    import ctypes.util
+    import gc
+
+    gc.collect()
+    name = ctypes.util.find_library("c")
+    if name:
+        libc = ctypes.CDLL(name)
+        if hasattr(libc, "malloc_trim"):
+            libc.malloc_trim(0)
 
 
 class Warming:
