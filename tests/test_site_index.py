@@ -17,6 +17,7 @@ from medkg.app import create_app
 from medkg.fhir.filtering import FilterIndex
 from medkg.fhir.terminology import Terminology
 from medkg.linkeddata.search import build_index
+from medkg.linkeddata.vocab import load_vocabularies
 from medkg.packed import Records, Strings, write_packed
 from medkg.pipeline.build import build
 from medkg.pipeline.layout import SITE_INDEX
@@ -28,7 +29,7 @@ from tests.support.paths import ROOT, shared_path
 from tests.support.sparql import GRAPH, write_build
 
 QUERIES = ["pso", "p", "pl", "plan", "provider", "organization", "medicare advantage", "sponsored org", "a", "xyz",
-           "Organización", "422", "(pso)"]
+           "Organización", "422", "(pso)", "§ 422.2", "42 CFR 422"]
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +55,8 @@ def test_a_worker_maps_the_index_instead_of_computing_it(app: Flask) -> None:
     assert isinstance(site.index.label_entries, Records) and isinstance(site.index.definition_entries, Records)
     assert isinstance(term.filter.folded, Strings)
     assert dict(site.labels.items()) == collect_labels(site.dataset, parse_ontology())
+    computed = load_vocabularies(site.dataset, site.label)
+    assert dict(site.vocab.tags.items()) == computed.tags and site.vocab.schemes == computed.schemes
 
 
 def test_search_suggest_and_the_fhir_filter_answer_as_the_indexes_computed_from_the_store(app: Flask) -> None:

@@ -173,6 +173,30 @@ class Records(Indexed[T]):
         return (self.kind(*[column[row] for column in values.values()]) for row in found)
 
 
+class RecordMap(Mapping[str, T]):
+    """Sorted keys with one dataclass record each (``record_map_columns``)."""
+
+    def __init__(self, columns: Columns, name: str, kind: type[T]) -> None:
+        self.names, self.records = columns.strings(name + ".keys"), Records(columns, name, kind)
+
+    def __getitem__(self, key: str) -> T:
+        i = self.names.bisect(key)
+        if i < len(self.names) and self.names[i] == key:
+            return self.records[i]
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
+def record_map_columns(name: str, mapping: Mapping[str, Any], kind: type) -> dict[str, Sequence[int] | Sequence[str]]:
+    keys = sorted(mapping)
+    return {name + ".keys": keys, **record_columns(name, [mapping[k] for k in keys], kind)}
+
+
 class Joined(Indexed[T]):
     """Two sequences read as one (e.g. the label and the definition entries of a search index)."""
 

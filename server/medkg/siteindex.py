@@ -27,7 +27,7 @@ from .pipeline import layout
 from .pipeline.context import new_graph
 from .store import Dataset, NoStore, open_dataset
 
-FORMAT = 2  # what the file holds; a file of another format is refused (run 'medkg index' again)
+FORMAT = 3  # what the file holds; a file of another format is refused (run 'medkg index' again)
 # What names a resource on a page or in a document, first found first: a provision by its citation label.
 DISPLAY_NAME_PROPERTIES = (SKOS.prefLabel, MEDKG.citationLabel, RDFS.label, DCTERMS.title)
 
@@ -63,10 +63,12 @@ def write_site_index(folder: Path) -> None:
     def label(iri: str) -> str:
         return best_label(labels.get(iri), iri)
 
-    index = build_index(dataset, label, load_vocabularies(dataset, label))
+    vocab = load_vocabularies(dataset, label)
+    index = build_index(dataset, label, vocab)
     concepts = scheme_concepts(dataset)
     meta, rows = FilterIndex(index.entries, {iri: n for n, iri in enumerate(concepts)}, []).columns()
-    columns: Columns_ = {**label_columns(labels), **index.columns(), **rows, "filter.concepts": concepts,
+    columns: Columns_ = {**label_columns(labels), **index.columns(), **vocab.columns(), **rows,
+                         "filter.concepts": concepts,
                          **map_columns("provenance", {iri: "\n".join(places) for iri, places in
                                                       read_provenance(folder).items()})}
     write_packed(folder / layout.SITE_INDEX, {"version": FORMAT, "entry": entry_fields(), **meta}, columns)

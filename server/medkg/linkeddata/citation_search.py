@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from rdflib import RDF
 
 from ..namespaces import MEDKG
+from ..packed import Columns, Postings, Strings, postings_columns
 from ..store import Dataset
 from .terms import triples
 
@@ -53,6 +54,24 @@ class CitationIndex:
                 self.exact[k].append(iri)
         self.keys = sorted(self.exact)
 
+    @classmethod
+    def from_columns(cls, columns: Columns) -> CitationIndex:
+        """The index as the build wrote it in the site index (``siteindex``), mapped, not loaded."""
+        index = cls([])
+        iris = columns.strings("cite.iri")
+        postings = Postings(columns, "cite.exact")
+        index.exact, index.keys = _Named(postings, iris), postings.keys  # type: ignore[assignment]
+        index.about = _About(iris, columns.strings("cite.label"), columns.strings("cite.kind"))  # type: ignore[assignment]
+        return index
+
+    def columns(self) -> dict[str, Sequence[int] | Sequence[str]]:
+        """What ``from_columns`` reads back."""
+        iris = sorted(self.about)
+        number = {iri: n for n, iri in enumerate(iris)}
+        return {"cite.iri": iris, "cite.label": [self.about[i][0] for i in iris],
+                "cite.kind": [self.about[i][1] for i in iris],
+                **postings_columns("cite.exact", {k: [number[i] for i in v] for k, v in self.exact.items()})}
+
     def find(self, query: str, limit: int) -> list[tuple[int, str]]:
         """(0, iri) for every exact citation, then (1, iri) for the paragraphs under it, best first."""
         q = citation_key(query)
@@ -67,6 +86,33 @@ class CitationIndex:
     def _sort(self, iri: str) -> tuple[str, str]:
         label = self.about[iri][0]
         return _order(citation_key(label)), label
+
+
+class _Named:
+    """Citation key → the IRIs it names (mapped postings of IRI numbers)."""
+
+    def __init__(self, postings: Postings, iris: Strings) -> None:
+        self.postings, self.iris, self.keys = postings, iris, postings.keys
+
+    def get(self, key: str, default: Iterable[str] = ()) -> Iterable[str]:
+        found = self.postings.get(key)
+        return default if found is None else [self.iris[n] for n in found]
+
+    def __getitem__(self, key: str) -> list[str]:
+        return list(self.get(key))
+
+
+class _About:
+    """IRI → (citation label, kind), from sorted columns."""
+
+    def __init__(self, iris: Strings, labels: Strings, kinds: Strings) -> None:
+        self.iris, self.labels, self.kinds = iris, labels, kinds
+
+    def __getitem__(self, iri: str) -> tuple[str, str]:
+        i = self.iris.bisect(iri)
+        if i < len(self.iris) and self.iris[i] == iri:
+            return self.labels[i], self.kinds[i]
+        raise KeyError(iri)
 
 
 def load_citations(data: Dataset, label: Callable[[str], str]) -> CitationIndex:

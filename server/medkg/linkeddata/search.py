@@ -127,7 +127,7 @@ class SearchIndex:
         """What ``from_columns`` reads back."""
         return {**record_columns("search.label_entries", self.label_entries, Entry),
                 **record_columns("search.definition_entries", self.definition_entries, Entry),
-                **map_columns("search.labels", self.labels)}
+                **map_columns("search.labels", self.labels), **self.citations.columns()}
 
     def suggest(self, query: str, limit: int = 10, lang: str | None = None,
                 schemes: frozenset[str] = frozenset()) -> list[Hit]:
@@ -175,9 +175,9 @@ def build_index(data: Dataset, label: Callable[[str], str], vocab: Vocabularies)
                        scheme_sets(data))
 
 
-def mapped_index(columns: Columns, data: Dataset, label: Callable[[str], str], vocab: Vocabularies) -> SearchIndex:
-    """``build_index``'s index with its entries and labels mapped from the build's site index."""
-    return SearchIndex.from_columns(columns, vocab, load_citations(data, label), scheme_sets(data))
+def mapped_index(columns: Columns, data: Dataset, vocab: Vocabularies) -> SearchIndex:
+    """``build_index``'s index with its entries, labels and citations mapped from the build's site index."""
+    return SearchIndex.from_columns(columns, vocab, CitationIndex.from_columns(columns), scheme_sets(data))
 
 
 def scheme_sets(data: Dataset) -> dict[str, tuple[str, ...]]:

@@ -21,7 +21,7 @@ from ..sparql.cache import AnswerCache
 from ..store import Dataset
 from .search import SearchIndex, mapped_index
 from .terms import PathMap
-from .vocab import Vocabularies, load_vocabularies
+from .vocab import Vocabularies
 
 
 @dataclass
@@ -77,8 +77,8 @@ def load_site(dataset: Dataset, cache_size: int = 0, cache_bytes: int = 0) -> Si
     packed = open_site_index(dataset.folder)
     site = Site(dataset, PathMap(dataset.base), ontology, shapes, Labels(packed), Provenance(packed),
                 SearchIndex([]), packed)
-    site.vocab = load_vocabularies(dataset, site.label)
-    site.index = mapped_index(packed, dataset, site.label, site.vocab)
+    site.vocab = Vocabularies.from_columns(packed)
+    site.index = mapped_index(packed, dataset, site.vocab)
     site.documents = AnswerCache(cache_size, cache_bytes)
     return site
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rdflib import DCTERMS, RDF, SKOS, URIRef
 
 from ..namespaces import MEDKG
+from ..packed import Columns, RecordMap, Records, record_columns, record_map_columns
 from ..store import Dataset
 from .terms import triples
 
@@ -46,11 +47,22 @@ class UnknownVocabulary(ValueError):
 class Vocabularies:
     """Every scheme of the build, and every concept's tag (its first scheme by IRI)."""
 
-    def __init__(self, schemes: list[Vocabulary], tags: dict[str, Tag]) -> None:
+    def __init__(self, schemes: list[Vocabulary], tags: Mapping[str, Tag]) -> None:
         self.schemes = sorted(schemes, key=lambda v: v.short.casefold())
         self.tags = tags
         self.by_iri = {v.iri: v for v in schemes}
         self._names = {name: v.iri for v in schemes for name in (v.iri, v.title, v.short, v.slug)}
+
+    @classmethod
+    def from_columns(cls, columns: Columns) -> Vocabularies:
+        """The schemes and tags as the build wrote them in the site index (``siteindex``), mapped, not loaded."""
+        return cls(list(Records(columns, "vocab.schemes", Vocabulary)), RecordMap(columns, "vocab.tags", Tag))
+
+    def columns(self) -> dict[str, Sequence[int] | Sequence[str]]:
+        """What ``from_columns`` reads back."""
+        schemes = sorted(self.by_iri.values(), key=lambda v: v.iri)
+        return {**record_columns("vocab.schemes", schemes, Vocabulary),
+                **record_map_columns("vocab.tags", self.tags, Tag)}
 
     def tag(self, iri: str | None) -> Tag | None:
         return self.tags.get(iri) if iri else None
