@@ -16,8 +16,7 @@ from medkg.linkeddata.site import DISPLAY_NAME_PROPERTIES
 from medkg.pipeline.build import assemble, write_outputs
 from medkg.pipeline.output import load_graph
 from medkg.pipeline.steps import OutputOptions, output_steps
-from rdflib import RDF, Dataset, Graph, URIRef
-from rdflib.compare import isomorphic
+from rdflib import RDF, BNode, Dataset, Graph, URIRef
 
 from tests.support.linkeddata import FIXTURE, local_path, make_app, served_iris, site_of
 from tests.support.paths import ROOT
@@ -132,7 +131,7 @@ def test_every_iri_of_the_fixture_dereferences_in_every_format() -> None:
 
 
 def test_every_iri_of_the_shared_corpora_dereferences(shared_app: Flask) -> None:
-    """Every IRI negotiated (to one format, in turn); one IRI in twenty in every format, parsed, and one in four
+    """Every IRI negotiated (to one format, in turn); one IRI in twenty in every format, parsed, and one in eight
     as a page. (The shipped build and the fixture are walked in full above; sampling keeps the suite quick.)"""
     client, iris = shared_app.test_client(), served_iris(shared_app)
     build = load_graph(site_of(shared_app).dataset.folder, "all")
@@ -144,7 +143,7 @@ def test_every_iri_of_the_shared_corpora_dereferences(shared_app: Flask) -> None
         assert response.status_code == 303 and response.headers["Location"] == path + fmt.suffix, iri
         if number % 20 == 0:
             check_documents(client, iri, path, tuple(f.suffix for f in RDF_DOC_FORMATS), build=build)
-        elif number % 4 == 1:
+        elif number % 8 == 1:
             assert "<h1>" in client.get(path + ".html").get_data(as_text=True), iri
 
 
@@ -171,8 +170,11 @@ def test_dumps_of_the_shared_corpora_round_trip(shared_app: Flask, which: str) -
         assert shared_app.test_client().get(f"/dumps/medkg-{which}.nt").status_code == 404
         return
     response = shared_app.test_client().get(f"/dumps/medkg-{which}.nt")
-    assert isomorphic(Graph().parse(data=response.get_data(as_text=True), format="nt"),
-                      load_graph(site.dataset.folder, which))
+    dumped = Graph().parse(data=response.get_data(as_text=True), format="nt")
+    built = load_graph(site.dataset.folder, which)
+    # The build has no blank node, so the exact triples are the comparison (isomorphic() takes a minute here).
+    assert not any(isinstance(term, BNode) for triple in built for term in triple)
+    assert set(dumped) == set(built)
 
 
 def test_a_note_inferred_from_a_specific_note_is_shown_once(data_app: Flask) -> None:
