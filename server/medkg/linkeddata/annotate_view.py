@@ -60,7 +60,7 @@ def _chosen() -> str:
 def _page(fields: dict[str, list[str]], spans: list[dict[str, Any]] | None, status: int = 200,
           error: str | None = None) -> Response:
     site = current_site()
-    schemes = {k: site.label(k) for k in annotator_of(site).schemes if k.startswith(("http://", "https://"))}
+    schemes = {v.iri: v.title for v in site.vocab.schemes}  # the empty form never waits for the annotator
     body, status = annotate_page.page(site, fields, schemes, spans, status, error)
     response = Response(body, status, mimetype="text/html")
     response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY  # the page shows text it was sent
