@@ -49,11 +49,12 @@ class BuildReport:
     previous_built: str
     cosmetic: int
     changes: list[Change]
+    sequence: int = 0
 
     @property
     def anchor(self) -> str:
-        """The fragment of the report's IRI (``build-20261201T050912``), an anchor of the /changes page."""
-        return str(report_iri("", self.built)).rpartition("#")[2]
+        """The fragment of the report's IRI (``build-2-20261201T050912``), an anchor of the /changes page."""
+        return str(report_iri("", self.built, self.sequence)).rpartition("#")[2]
 
 
 @dataclass
@@ -89,16 +90,17 @@ def load_log(folder: Path) -> ChangeLog:
         graph.parse(folder / CHANGES_TTL, format="turtle")
     gone = {g["iri"]: g for g in data.get("gone", [])}
     own = {"built": data.get("new", {}).get("built", ""), "previousBuilt": data.get("old", {}).get("built", ""),
-           "cosmetic": data.get("cosmetic", 0), "changes": data.get("changes", [])}
+           "cosmetic": data.get("cosmetic", 0), "changes": data.get("changes", []), "sequence": data.get("sequence")}
     return ChangeLog([_report(r) for r in (own, *data.get("earlier", []))], gone, graph)
 
 
 def _report(data: dict[str, Any]) -> BuildReport:
     built = str(data.get("built") or "")
     changes = [Change.from_json(c) for c in data.get("changes", [])]
+    sequence = int(data.get("sequence") or 0)
     for change in changes:
-        change.found = change.found or built
-    return BuildReport(built, str(data.get("previousBuilt") or ""), int(data.get("cosmetic", 0)), changes)
+        change.found, change.sequence = change.found or built, change.sequence or sequence
+    return BuildReport(built, str(data.get("previousBuilt") or ""), int(data.get("cosmetic", 0)), changes, sequence)
 
 
 def register(app: Flask, site: Site) -> None:

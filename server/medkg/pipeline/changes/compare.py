@@ -34,19 +34,21 @@ class Change:
     diff: list[Segment] | None = None
     found: str = ""  # when the build that found it was made (the newer build's time)
     date: str | None = None  # the publication date of the latest Federal Register rule it is attributed to
+    sequence: int = 0  # the place of the report that holds it in a chain of builds (build --previous); 0 alone
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Change:
         diff = [(str(op), str(words)) for op, words in data["diff"]] if data.get("diff") is not None else None
         return cls(data["kind"], data["what"], data["iri"], data["label"], data.get("field"), data.get("before"),
                    data.get("after"), list(data.get("amendedBy") or []), data.get("section"), data.get("part"),
-                   data.get("target"), diff, str(data.get("found") or ""), data.get("date"))
+                   data.get("target"), diff, str(data.get("found") or ""), data.get("date"),
+                   int(data.get("sequence") or 0))
 
     def as_json(self) -> dict[str, Any]:
         data = {"kind": self.kind, "what": self.what, "iri": self.iri, "label": self.label, "field": self.prop,
                 "before": self.before, "after": self.after, "amendedBy": self.amended_by,
                 "section": self.section, "part": self.part, "target": self.target, "found": self.found,
-                "date": self.date}
+                "date": self.date, "sequence": self.sequence}
         if self.diff is not None:
             data["diff"] = [list(s) for s in self.diff]
         return data
@@ -58,6 +60,7 @@ class Report:
     new: Snapshot
     changes: list[Change]
     cosmetic: int  # differences of whitespace, dash style or amendment-link lines only: counted, not listed
+    sequence: int = 0  # its place in a chain of builds made with --previous (1 the first); 0 for a lone diff
 
     def counts(self) -> dict[str, int]:
         found: dict[str, int] = {}

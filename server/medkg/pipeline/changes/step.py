@@ -39,17 +39,21 @@ def changes_step(ctx: BuildContext, staging: Path, options: OutputOptions) -> No
     if options.previous is None:
         return
     report = compare.compare(snapshot.load(options.previous), snapshot.load(staging))
+    earlier = carried_reports(options.previous)
+    report.sequence = earlier[0]["sequence"] + 1 if earlier else 1
+    for change in report.changes:
+        change.sequence = report.sequence
     before = carried(options.previous)
     gone = tombstones(report, before)
-    earlier = carried_reports(options.previous)
     graph = report_graph(report)
     _carry_graph(graph, options.previous, {g["iri"] for g in before}, earlier)
-    _add_log(graph, report.new.base, [report.new.built, *(e["built"] for e in earlier)])
+    _add_log(graph, report.new.base, [(report.new.built, report.sequence),
+                                      *((e["built"], e["sequence"]) for e in earlier)])
     for record in gone:
         add_tombstone(graph, record)
     write_text(staging / CHANGES_TTL, serialize(graph, "ttl"))
     data = json.loads(as_json(report))
-    data["gone"], data["earlier"] = gone, earlier
+    data["gone"], data["earlier"], data["sequence"] = gone, earlier, report.sequence
     write_text(staging / CHANGES_JSON, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
@@ -80,10 +84,13 @@ def carried_reports(previous: Path) -> list[dict[str, Any]]:
         return []
     data = json.loads(path.read_text(encoding="utf-8"))
     built = str(data.get("new", {}).get("built", ""))
-    changes = [{**c, "found": c.get("found") or built} for c in data.get("changes", []) if isinstance(c, dict)]
+    chain = [e for e in data.get("earlier", []) if isinstance(e, dict) and "changes" in e]
+    sequence = int(data.get("sequence") or len(chain) + 1)
+    changes = [{**c, "found": c.get("found") or built, "sequence": c.get("sequence") or sequence}
+               for c in data.get("changes", []) if isinstance(c, dict)]
     own = {"built": built, "previousBuilt": str(data.get("old", {}).get("built", "")),
-           "cosmetic": int(data.get("cosmetic", 0)), "changes": changes}
-    return [own, *(e for e in data.get("earlier", []) if isinstance(e, dict) and "changes" in e)]
+           "cosmetic": int(data.get("cosmetic", 0)), "sequence": sequence, "changes": changes}
+    return [own, *({**e, "sequence": int(e.get("sequence") or len(chain) - i)} for i, e in enumerate(chain))]
 
 
 def _carry_graph(graph: Graph, previous: Path, was_gone: set[str], earlier: list[dict[str, Any]]) -> None:
@@ -94,7 +101,7 @@ def _carry_graph(graph: Graph, previous: Path, was_gone: set[str], earlier: list
         return
     old = Graph().parse(path, format="turtle")
     log = log_iri(str(_base_of(previous)))
-    own = report_iri(str(log)[:-len("changes")], earlier[0]["built"])
+    own = report_iri(str(log)[:-len("changes")], earlier[0]["built"], earlier[0]["sequence"])
     for s, p, o in old:
         if (str(s) in was_gone and p in TOMBSTONE) or (s == log and (p == DCTERMS.hasPart or o == MEDKG.ChangeLog)):
             continue
@@ -105,12 +112,12 @@ def _base_of(folder: Path) -> str:
     return str(json.loads((folder / snapshot.MANIFEST_FILE).read_text(encoding="utf-8")).get("base", ""))
 
 
-def _add_log(graph: Graph, base: str, builds: list[str]) -> None:
+def _add_log(graph: Graph, base: str, builds: list[tuple[str, int]]) -> None:
     log = log_iri(base)
     graph.add((log, RDF.type, MEDKG.ChangeLog))
     graph.add((log, RDFS.label, Literal("medkg change log", lang="en")))
-    for built in builds:
-        graph.add((log, DCTERMS.hasPart, report_iri(base, built)))
+    for built, sequence in builds:
+        graph.add((log, DCTERMS.hasPart, report_iri(base, built, sequence)))
 
 
 def carried(previous: Path) -> list[dict[str, Any]]:

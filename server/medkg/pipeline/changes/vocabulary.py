@@ -8,7 +8,7 @@
   ``medkg:crossReference`` (the provision a cross-reference added or removed points to), ``eli:changed_by`` the
   Federal Register citations the section's new source note adds, ``dct:date`` the latest of their dates,
   ``prov:endedAtTime`` when the build that found it was made, ``dct:isPartOf`` the report;
-- the report of one build, ``{base}changes#build-{YYYYMMDDTHHMMSS}``, is a ``medkg:ChangeReport`` and
+- the report of one build, ``{base}changes#build-{n}-{YYYYMMDDTHHMMSS}`` (``report_iri``), a ``medkg:ChangeReport``,
   ``prov:Entity``: ``prov:wasDerivedFrom`` both
   builds' folders (as ``file:`` IRIs are not published, by their build times: ``medkg:previousBuild``,
   ``medkg:currentBuild``), ``medkg:cosmeticDifferences`` the count of differences not listed; a build's
@@ -37,7 +37,8 @@ SKOS_PROPS = {"definition", "scopeNote", "prefLabel", "altLabel", "hiddenLabel",
 
 def change_id(change: Change) -> str:
     """A digest of what changed and of the build that found it (the same change found by two builds is two)."""
-    key = "|".join((change.kind, change.what, change.iri, change.prop or "", change.target or "", change.found))
+    key = "|".join((change.kind, change.what, change.iri, change.prop or "", change.target or "", change.found,
+                    str(change.sequence) if change.sequence else ""))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
@@ -51,9 +52,11 @@ def log_iri(base: str) -> URIRef:
     return URIRef(f"{base}changes")
 
 
-def report_iri(base: str, built: str) -> URIRef:
-    """``{base}changes#build-{time}``: the report of the build made at ``built`` against its predecessor."""
-    return URIRef(f"{base}changes#build-{re.sub(r'[^0-9T]', '', built)[:15] or 'unknown'}")
+def report_iri(base: str, built: str, sequence: int = 0) -> URIRef:
+    """``{base}changes#build-{n}-{time}``: the report of the ``n``-th build of a chain (made at ``built``) against
+    its predecessor (``#build-{time}`` for a lone diff); ``n`` keeps two builds of the same second apart."""
+    stamp = re.sub(r"[^0-9T]", "", built)[:15] or "unknown"
+    return URIRef(f"{base}changes#build-{sequence}-{stamp}" if sequence else f"{base}changes#build-{stamp}")
 
 
 def property_iri(prop: str) -> URIRef:
@@ -65,7 +68,7 @@ def property_iri(prop: str) -> URIRef:
 
 def report_graph(report: Report) -> Graph:
     base, graph = report.new.base, new_graph()
-    whole = report_iri(base, report.new.built)
+    whole = report_iri(base, report.new.built, report.sequence)
     graph.add((whole, RDF.type, MEDKG.ChangeReport))
     graph.add((whole, RDF.type, PROV.Entity))
     graph.add((whole, MEDKG.cosmeticDifferences, Literal(report.cosmetic, datatype=XSD.integer)))
