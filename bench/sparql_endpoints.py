@@ -140,7 +140,7 @@ def servers(folder: Path, store_dir: Path, workers: int) -> list[Server]:
 @contextmanager
 def running(server: Server) -> Iterator[str]:
     server.port = free_port()
-    wants_host = server.name == "oxigraph" or server.name.endswith(("gunicorn", "waitress"))
+    wants_host = server.name.startswith("oxigraph") or server.name.endswith(("gunicorn", "waitress"))
     bind = f"127.0.0.1:{server.port}" if wants_host else str(server.port)
     log = tempfile.TemporaryFile()
     command = [a.replace("{bind}", bind) for a in server.command]
