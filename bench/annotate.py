@@ -26,8 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
 from medkg.linkeddata.annotator import Annotator  # noqa: E402
-from medkg.linkeddata.site import load_site  # noqa: E402
-from medkg.store import open_dataset  # noqa: E402
+from medkg.linkeddata.site import Site, load_site  # noqa: E402
+from medkg.pipeline.index import index_build  # noqa: E402
+from medkg.store import NoStore, open_dataset  # noqa: E402
 from scale import prepare  # noqa: E402
 
 
@@ -49,6 +50,16 @@ def build_folder(concepts: int) -> Path:
         print(f"preparing a build of generate.py {concepts} in {folder} …", flush=True)
         prepare(concepts, folder)
     return folder
+
+
+def site_of(folder: Path) -> Site:
+    """The build in ``folder`` loaded as the server loads it (its index rewritten if an older medkg prepared it)."""
+    try:
+        return load_site(open_dataset(folder))
+    except NoStore:
+        print(f"indexing {folder} again (prepared by an older medkg) …", flush=True)
+        index_build(folder)
+        return load_site(open_dataset(folder))
 
 
 def text_of(annotator: Annotator, words: int, seed: int = 7) -> str:
@@ -84,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--peer-words", type=int, default=1_000)
     parser.add_argument("--peer-runs", type=int, default=3)
     args = parser.parse_args(argv)
-    site = load_site(open_dataset(build_folder(args.concepts)))
+    site = site_of(build_folder(args.concepts))
     holder: list[Annotator] = []
     timed("annotator built (labels, entries, automaton)", lambda: holder.append(Annotator(site)))
     annotator = holder[0]
