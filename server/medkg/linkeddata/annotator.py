@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import escape
@@ -50,7 +51,7 @@ class Annotator:
     def __init__(self, site: Site) -> None:
         self.site = site
         self.labels = _english_labels(site)
-        self.entries = {c: _entry(site, c) for c in self.labels}
+        self.entries = _entries(site, self.labels)
         self.schemes = _schemes(site, self.labels)
         self.full = TermMatcher(self.labels)
         self._narrowed: OrderedDict[frozenset[URIRef], TermMatcher] = OrderedDict()
@@ -154,20 +155,34 @@ def _english_labels(site: Site) -> dict[URIRef, list[str]]:
     return {c: sorted(names) for c, names in found.items()}
 
 
-def _first(site: Site, subject: Node, predicate: URIRef, english: bool = False) -> Node | None:
-    found = [o for _, _, o in triples(site.dataset, subject, predicate)
-             if not english or not isinstance(o, Literal) or (o.language or "en") == "en"]
-    return min(found, key=str) if found else None
+def _entries(site: Site, concepts: Iterable[URIRef]) -> dict[URIRef, Entry]:
+    """Every concept's entry; each property read in one pass over the store, each label looked up once."""
+    wanted: set[Node] = set(concepts)
+    scheme, defined, cited = (_firsts(site, wanted, p) for p in (SKOS.inScheme, MEDKG.definedIn,
+                                                                  MEDKG.regulatoryCitation))
+    definition = _firsts(site, wanted, SKOS.definition, english=True)
+    label = lru_cache(maxsize=None)(site.label)
+    return {c: _entry(c, label, scheme.get(c), definition.get(c), defined.get(c) or cited.get(c))
+            for c in concepts}
 
 
-def _entry(site: Site, concept: URIRef) -> Entry:
-    scheme = _first(site, concept, SKOS.inScheme)
-    definition = _first(site, concept, SKOS.definition, english=True)
-    cited = _first(site, concept, MEDKG.definedIn) or _first(site, concept, MEDKG.regulatoryCitation)
-    return Entry(str(concept), site.label(str(concept)), str(scheme) if scheme is not None else None,
-                 site.label(str(scheme)) if scheme is not None else None,
+def _firsts(site: Site, wanted: set[Node], predicate: URIRef, english: bool = False) -> dict[Node, Node]:
+    """Each wanted subject's first object of ``predicate`` by its text (only English or untagged literals if
+    ``english``)."""
+    first: dict[Node, Node] = {}
+    for s, _, o in triples(site.dataset, predicate=predicate):
+        if s in wanted and (not english or not isinstance(o, Literal) or (o.language or "en") == "en"):
+            if s not in first or str(o) < str(first[s]):
+                first[s] = o
+    return first
+
+
+def _entry(concept: URIRef, label: Callable[[str], str], scheme: Node | None, definition: Node | None,
+           cited: Node | None) -> Entry:
+    return Entry(str(concept), label(str(concept)), str(scheme) if scheme is not None else None,
+                 label(str(scheme)) if scheme is not None else None,
                  str(definition) if definition is not None else None,
-                 site.label(str(cited)) if cited is not None else None, str(cited) if cited is not None else None)
+                 label(str(cited)) if cited is not None else None, str(cited) if cited is not None else None)
 
 
 def _schemes(site: Site, labels: dict[URIRef, list[str]]) -> dict[str, set[URIRef]]:
