@@ -12,10 +12,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from medkg.linkeddata.documents import DOC_FORMATS, RDF_DOC_FORMATS
-from medkg.linkeddata.site import DISPLAY_NAME_PROPERTIES
 from medkg.pipeline.build import assemble, write_outputs
 from medkg.pipeline.output import load_graph
 from medkg.pipeline.steps import OutputOptions, output_steps
+from medkg.siteindex import DISPLAY_NAME_PROPERTIES
 from rdflib import RDF, BNode, Dataset, Graph, URIRef
 
 from tests.support.linkeddata import FIXTURE, local_path, make_app, served_iris, site_of

@@ -3,6 +3,8 @@ terms as links, tables as tables, contents in numeric order, [Reserved], and tex
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from bs4 import BeautifulSoup, Tag
 from flask import Flask
@@ -10,9 +12,11 @@ from flask.testing import FlaskClient
 from medkg.linkeddata.order import designator_order, number_key
 from medkg.linkeddata.terms import triples
 from medkg.namespaces import MEDKG
+from medkg.pipeline.build import build
 from rdflib import SKOS, Literal, URIRef
 
-from tests.support.linkeddata import BASE, site_of
+from tests.support.linkeddata import BASE, make_app, site_of
+from tests.support.paths import ROOT
 
 ARRANGEMENT = URIRef(BASE + "concept/42-cfr-422/422.2/arrangement")
 
@@ -212,3 +216,21 @@ def test_links_everywhere_follow_the_language_and_the_glossary_scheme_has_a_swit
     home = client.get("/", headers={"Accept-Language": "es"})
     assert home.headers["Content-Language"] == "es" and "Accept-Language" in home.headers["Vary"]
     assert client.get("/").headers["ETag"] != home.headers["ETag"]
+
+
+def test_a_z_and_search_switch_language_and_keep_what_was_asked(client: FlaskClient) -> None:
+    """The whole-site lists offer the languages the build's labels are written in; a switch keeps the query."""
+    spanish = page(client, "/concepts?lang=es")
+    assert "Apelación" in {a.get_text() for a in spanish.select("ul.az a")}
+    assert {a["hreflang"]: a["href"] for a in spanish.select("nav.lang-switch a")} == {
+        "en": "/concepts?lang=en", "es": "/concepts?lang=es"}
+    found = page(client, "/search?q=apelaci%C3%B3n&scheme=healthcare-gov-glossary")
+    switch = {a["hreflang"]: a["href"] for a in found.select("nav.lang-switch a")}
+    assert switch["es"] == "/search?q=apelaci%C3%B3n&scheme=healthcare-gov-glossary&lang=es"
+
+
+def test_a_build_in_english_only_offers_no_switch_on_its_lists(tmp_path: Path) -> None:
+    assert build([ROOT / "data"], tmp_path / "out", progress=lambda _m: None).written  # the seeds: English only
+    english_only = make_app(tmp_path / "out").test_client()
+    for path in ("/concepts", "/search?q=plan"):
+        assert not page(english_only, path).select("nav.lang-switch"), path

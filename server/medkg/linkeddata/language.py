@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pyoxigraph as ox
 from flask import request, url_for
 from rdflib import Literal
 
@@ -33,9 +34,18 @@ def switch(langs: set[str], current: str) -> list[dict[str, Any]]:
     ours = [lang for lang in LANGUAGES if lang in langs or lang == DEFAULT]
     if len(ours) < 2:
         return []
-    here = url_for(request.endpoint or "linkeddata.resource", **(request.view_args or {}))
-    return [{"lang": lang, "name": LANGUAGES[lang], "href": f"{here}?lang={lang}", "current": lang == current}
-            for lang in ours]
+    # what else was asked (a search's q= and scheme=) is kept
+    kept: dict[str, Any] = {key: values for key, values in request.args.lists() if key != "lang"}
+    endpoint = request.endpoint or "linkeddata.resource"
+    return [{"lang": lang, "name": LANGUAGES[lang], "current": lang == current,
+             "href": url_for(endpoint, **(request.view_args or {}), **kept, lang=lang)} for lang in ours]
+
+
+def spoken_in(store: ox.Store, graph: ox.NamedNode) -> set[str]:
+    """Our languages that some preferred label of ``graph`` is written in (what a whole-site page can switch to)."""
+    query = ("ASK {{ GRAPH ?g {{ ?c <http://www.w3.org/2004/02/skos/core#prefLabel> ?l "
+             "FILTER(langMatches(lang(?l), \"{}\")) }} }}")
+    return {lang for lang in LANGUAGES if store.query(query.format(lang), substitutions={ox.Variable("g"): graph})}
 
 
 def languages_of(literals: list[Any]) -> set[str]:

@@ -253,7 +253,8 @@ def index_context(site: Site, schemes: frozenset[str] = frozenset()) -> dict[str
     for entry in entries:
         first = entry.text[:1].upper()
         letters.setdefault(first if first.isalpha() else "#", []).append(entry)
-    return {"letters": letters, "total": len(entries), "vocabularies": site.vocab.schemes, "chosen": schemes}
+    return {"letters": letters, "total": len(entries), "vocabularies": site.vocab.schemes, "chosen": schemes,
+            "lang_switch": language.switch(site.languages, language.page_language())}
 
 
 def hit_view(site: Site, hit: Hit) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from ..pipeline.context import new_graph
 from ..siteindex import Labels, Provenance, best_label, open_site_index
 from ..sparql.cache import AnswerCache
 from ..store import Dataset
+from .language import spoken_in
 from .search import SearchIndex, mapped_index
 from .terms import PathMap
 from .vocab import Vocabularies
@@ -46,6 +47,11 @@ class Site:
     def triple_count(self) -> int:
         """Distinct triples of asserted ∪ inferred, counted once."""
         return self.dataset.triples
+
+    @cached_property
+    def languages(self) -> set[str]:
+        """The languages of the site's preferred labels (among ours): A–Z and search offer a switch between them."""
+        return spoken_in(self.dataset.store, self.dataset.asserted_graph)
 
     @property
     def last_modified(self) -> datetime | None:

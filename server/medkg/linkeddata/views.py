@@ -16,7 +16,7 @@ from ..formats import Format
 from ..http import text_error
 from ..pipeline.export import jsonld_context
 from ..pipeline.iris import is_iri
-from . import definitions_view, pages
+from . import definitions_view, language, pages
 from .caching import add_validators, current_site
 from .documents import BY_SUFFIX, DOC_FORMATS, describe, exists, not_found_document, render
 from .language import page_language
@@ -196,8 +196,9 @@ def search_page() -> ResponseReturnValue:
         response = _hits_json(site.index.search(_query(), limit=_limit(50), lang=_lang(), schemes=schemes))
     else:
         hits = [pages.hit_view(site, h) for h in site.index.search(_query(), limit=100, lang=_lang(), schemes=schemes)]
+        switch = language.switch(site.languages, page_language())
         response = Response(render_template("search.html", query=_query(), hits=hits, vocabularies=site.vocab.schemes,
-                                            chosen=schemes), mimetype="text/html")
+                                            chosen=schemes, lang_switch=switch), mimetype="text/html")
     response.vary.add("Accept")
     return response
 
