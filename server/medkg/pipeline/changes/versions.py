@@ -145,10 +145,12 @@ def _emit_section(ctx: BuildContext, versions: list[Version]) -> None:
         _emit_version(ctx, section, nodes[i], version, until, rules)
         previous_labels = version.labels
         for iri, text, stop in _wordings([p.definitions for p in parsed], versions, i):
-            _emit_definition(ctx, iri, nodes[i], version, text, stop, rules)
+            _emit_part_version(ctx, MEDKG.DefinitionVersion, iri, f"definition as of {version.day.isoformat()}",
+                               nodes[i], version, text, stop, rules)
         for iri, text, stop in _wordings([p.paragraphs for p in parsed], versions, i):
             if iri != section:  # the section's own text is in its version's whole text
-                _emit_paragraph(ctx, iri, parsed[i].labels.get(iri, iri), nodes[i], version, text, stop, rules)
+                label = f"{parsed[i].labels.get(iri, iri)} (version of {version.day.isoformat()})"
+                _emit_part_version(ctx, MEDKG.ProvisionVersion, iri, label, nodes[i], version, text, stop, rules)
 
 
 def _wordings(texts: list[dict[str, str]], versions: list[Version], i: int) -> list[tuple[str, str, date | None]]:
@@ -203,22 +205,12 @@ def _emit_version(ctx: BuildContext, section: str, node: URIRef, version: Versio
     ctx.add_all(triples, _where(version))
 
 
-def _emit_paragraph(ctx: BuildContext, paragraph: str, label: str, section_version: URIRef, version: Version,
-                    text: str, until: date | None, rules: list[URIRef]) -> None:
-    """``{paragraph}/version/{date}``: one per wording of a paragraph's own text (``?date=`` on it finds it)."""
-    node = URIRef(f"{paragraph}/version/{version.day.isoformat()}")
-    triples = [(node, RDF.type, MEDKG.ProvisionVersion), (node, DCTERMS.isVersionOf, URIRef(paragraph)),
-               (node, RDFS.label, Literal(f"{label} (version of {version.day.isoformat()})")),
-               (node, MEDKG.versionText, Literal(text, lang="en")), (node, MEDKG.inVersion, section_version)]
-    triples += _dates(node, version, until) + [(node, ELI.changed_by, rule) for rule in rules]
-    ctx.add_all(triples, _where(version))
-
-
-def _emit_definition(ctx: BuildContext, concept: str, section_version: URIRef, version: Version, text: str,
-                     until: date | None, rules: list[URIRef]) -> None:
-    node = URIRef(f"{concept}/version/{version.day.isoformat()}")
-    triples = [(node, RDF.type, MEDKG.DefinitionVersion), (node, DCTERMS.isVersionOf, URIRef(concept)),
-               (node, RDFS.label, Literal(f"definition as of {version.day.isoformat()}")),
+def _emit_part_version(ctx: BuildContext, kind: URIRef, of: str, label: str, section_version: URIRef,
+                       version: Version, text: str, until: date | None, rules: list[URIRef]) -> None:
+    """``{of}/version/{date}``: one wording of a paragraph's own text (a ``ProvisionVersion``, which ``?date=`` on
+    the paragraph finds) or of a definition (a ``DefinitionVersion``), inside the section's version."""
+    node = URIRef(f"{of}/version/{version.day.isoformat()}")
+    triples = [(node, RDF.type, kind), (node, DCTERMS.isVersionOf, URIRef(of)), (node, RDFS.label, Literal(label)),
                (node, MEDKG.versionText, Literal(text, lang="en")), (node, MEDKG.inVersion, section_version)]
     triples += _dates(node, version, until) + [(node, ELI.changed_by, rule) for rule in rules]
     ctx.add_all(triples, _where(version))
