@@ -165,23 +165,15 @@ def _params() -> Params:
 
 
 @bp.route("/CodeSystem/$lookup", methods=["GET", "POST"])
-def lookup() -> ResponseReturnValue:
-    return fhir_json(operations.lookup(terminology(), _params()))
-
-
 @bp.route("/CodeSystem/<ident>/$lookup", methods=["GET", "POST"])
-def lookup_in(ident: str) -> ResponseReturnValue:
-    return fhir_json(operations.lookup(terminology(), _params(), _code_system(ident)))
+def lookup(ident: str | None = None) -> ResponseReturnValue:
+    return fhir_json(operations.lookup(terminology(), _params(), _code_system(ident) if ident else None))
 
 
 @bp.route("/CodeSystem/$validate-code", methods=["GET", "POST"])
-def validate_code() -> ResponseReturnValue:
-    return fhir_json(operations.validate_code(terminology(), _params()))
-
-
 @bp.route("/CodeSystem/<ident>/$validate-code", methods=["GET", "POST"])
-def validate_code_in(ident: str) -> ResponseReturnValue:
-    return fhir_json(operations.validate_code(terminology(), _params(), _code_system(ident)))
+def validate_code(ident: str | None = None) -> ResponseReturnValue:
+    return fhir_json(operations.validate_code(terminology(), _params(), _code_system(ident) if ident else None))
 
 
 @bp.route("/CodeSystem/$subsumes", methods=["GET", "POST"])
