@@ -13,9 +13,10 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 from medkg.sparql.executor import QueryPool
@@ -72,6 +73,17 @@ def cpu_ticks(pid: int) -> int:
     return int(fields[11]) + int(fields[12])  # utime + stime
 
 
+def answer_times_meanwhile(runaway: Future[Any], ask: Callable[[], int]) -> list[float]:
+    """While ``runaway`` runs, ask a quick query every 0.1 s; each must be answered 200. Their durations."""
+    times = []
+    while not runaway.done():
+        started = time.monotonic()
+        assert ask() == 200  # still answering meanwhile
+        times.append(time.monotonic() - started)
+        time.sleep(0.1)
+    return times
+
+
 def test_runaway_query_is_stopped_and_others_keep_answering(pool_server: str, build: Path) -> None:
     before = executor_pids(build)
     assert before, "the server runs its queries in executor processes"
@@ -79,12 +91,7 @@ def test_runaway_query_is_stopped_and_others_keep_answering(pool_server: str, bu
         started = time.monotonic()
         runaway = pool.submit(get, pool_server, RUNAWAY)
         time.sleep(0.3)
-        quick_times = []
-        while not runaway.done():
-            t0 = time.monotonic()
-            assert get(pool_server, QUICK, timeout=TIMEOUT)[0] == 200  # still answering meanwhile
-            quick_times.append(time.monotonic() - t0)
-            time.sleep(0.1)
+        quick_times = answer_times_meanwhile(runaway, lambda: get(pool_server, QUICK, timeout=TIMEOUT)[0])
         status, body = runaway.result()
         elapsed = time.monotonic() - started
     assert status == 503 and b"time limit" in body
@@ -106,12 +113,8 @@ def test_runaway_query_ends_its_worker_and_the_others_keep_answering(server: str
         started = time.monotonic()
         runaway = pool.submit(get_or_closed, server, RUNAWAY)
         time.sleep(0.3)
-        quick_times = []
-        while not runaway.done():
-            t0 = time.monotonic()
-            assert get_retrying_once(server, QUICK) == 200  # a connection cut at the kill is retried, as nginx does
-            quick_times.append(time.monotonic() - t0)
-            time.sleep(0.1)
+        # a connection cut at the kill is retried, as nginx does
+        quick_times = answer_times_meanwhile(runaway, lambda: get_retrying_once(server, QUICK))
         outcome = runaway.result()
         elapsed = time.monotonic() - started
     assert outcome == "closed"
