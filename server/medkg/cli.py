@@ -60,7 +60,8 @@ def _day(text: str) -> date:
 def _run_build(args: argparse.Namespace) -> int:
     console = Console("json" if args.json else "quiet" if args.quiet else "normal")
     result = build(args.sources, args.out, base=args.base, strict=args.strict, forced=args.forced,
-                   reasoner=args.reasoner, previous=args.previous, as_of=args.as_of, progress=console)
+                   reasoner=args.reasoner, previous=args.previous, as_of=args.as_of, progress=console,
+                   keep_graph=False)
     if args.json:
         sys.stdout.write(json.dumps(build_summary(result), indent=2) + "\n")
         return result.exit_code
@@ -76,7 +77,7 @@ def build_summary(result: BuildResult) -> dict[str, Any]:
     """What ``medkg build --json`` prints: the outcome, each phase with its counts and time, every diagnostic."""
     counts = layout.counts(result.diagnostics)
     return {"out": str(result.out), "written": result.written, "exit_code": result.exit_code,
-            "build": result.build_id, "folder": str(result.folder), "triples": len(result.context.graph),
+            "build": result.build_id, "folder": str(result.folder), "triples": result.triples,
             "seconds": round(result.seconds, 3), "counts": counts, "gate": asdict(result.verdict),
             "phases": [p.as_dict() for p in result.phases], "diagnostics": [d.as_dict() for d in result.diagnostics]}
 
@@ -87,7 +88,7 @@ def summary_text(result: BuildResult) -> str:
     where = f"wrote {result.out}" if result.written else \
         f"kept the previous {result.out}: build rejected (its output: {layout.rejected_dir(result.out)})"
     gate = f"gate: {verdict.violations} violation(s), {verdict.warnings} warning(s), {verdict.notes} note(s)"
-    return (f"{where} (build {result.build_id}): {len(result.context.graph):,} triples; "
+    return (f"{where} (build {result.build_id}): {result.triples:,} triples; "
             f"{counts['error']} error(s), {counts['warning']} warning(s) [{gate}]; "
             f"notes in report.txt and validation.txt; {result.seconds:.1f} s")
 

@@ -19,6 +19,7 @@ from .console import Console, Phase, Reporter, as_console
 from .context import BuildContext
 from .diagnostics import Diagnostic, SourceLocation
 from .export import graph_turtle
+from .gcpause import paused_gc
 from .index import index_build
 from .iris import IRIs
 from .layout import write_text
@@ -46,6 +47,7 @@ class BuildResult:
     folder: Path  # where this build's files are (DIR and DIR.rejected link to it)
     phases: list[Phase] = field(default_factory=list)
     seconds: float = 0.0
+    triples: int = 0  # of the asserted graph (``context.graph`` is empty when the build let it go)
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -130,15 +132,17 @@ def exit_code(input_errors: bool, kept: bool) -> int:
 
 def build(sources: Sequence[Path], out: Path, base: str = DEFAULT_BASE, strict: bool = False,
           forced: str | None = None, progress: Reporter | None = None, reasoner: str = "fast",
-          previous: Path | None = None, as_of: date | None = None) -> BuildResult:
+          previous: Path | None = None, as_of: date | None = None, keep_graph: bool = True) -> BuildResult:
     """Assemble the graph from ``sources`` and write it (see ``write_build``); ``previous``: an earlier build to
-    record the changes since. One build at a time writes into ``out`` (``layout.locked``)."""
+    record the changes since; ``keep_graph`` False: ``result.context`` lets its graph go once the gate has run.
+    One build at a time writes into ``out`` (``layout.locked``)."""
     if previous is not None:
         check_previous(previous, base)
     console = as_console(progress)
     with layout.locked(out) as target:
-        ctx = assemble(sources, base, forced, console, as_of)
-        options = OutputOptions(strict=strict, reasoner=reasoner, previous=previous)
+        with paused_gc():  # the graph's millions of objects would be walked by every full collection
+            ctx = assemble(sources, base, forced, console, as_of)
+        options = OutputOptions(strict=strict, reasoner=reasoner, previous=previous, keep_graph=keep_graph)
         return write_into(target, ctx, sources, options, console)
 
 
@@ -162,13 +166,15 @@ def write_into(target: layout.Target, ctx: BuildContext, sources: Sequence[Path]
                console: Console) -> BuildResult:
     """Write into a staging folder, run the output steps, and swap it in (``layout.swap``) when it may be kept;
     a rejected build leaves ``DIR`` alone and is linked as ``DIR.rejected``, its reports included, to be read."""
-    input_errors = bool(ctx.diagnostics.errors)
+    input_errors, triples = bool(ctx.diagnostics.errors), len(ctx.graph)
     staging = layout.stage(target)
     try:
-        with console.phase("write", layout.GRAPH) as phase:
+        with console.phase("write", layout.GRAPH) as phase, paused_gc():
             write_outputs(ctx, staging, sources)
-            phase.count(triples=len(ctx.graph))
+            phase.count(triples=triples)
         verdict = run_output_steps(ctx, staging, options, console)
+        if not options.keep_graph:
+            ctx.release()
         kept = not rejected(verdict, ctx, options.strict)
         layout.write_report(staging, ctx.diagnostics, asdict(verdict))
         identity = None
@@ -181,7 +187,7 @@ def write_into(target: layout.Target, ctx: BuildContext, sources: Sequence[Path]
             folder = layout.swap(target, staging, kept, identity)
             phase.detail += f" -> build {folder.name}"
         return BuildResult(ctx, target.out, kept, exit_code(input_errors, kept), verdict, folder,
-                           console.phases, console.seconds)
+                           console.phases, console.seconds, triples)
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # nothing left after a swap; the half-written build otherwise
 

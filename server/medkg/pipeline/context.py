@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+import gc
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from rdflib import Graph, URIRef
+from rdflib.plugins.stores.memory import SimpleMemory
 from rdflib.term import Node
 
 from ..namespaces import PREFIXES
@@ -18,6 +21,28 @@ Triple = tuple[Node, Node, Node]
 def new_graph() -> Graph:
     """An empty rdflib graph with our prefixes bound (and no others invented by rdflib)."""
     graph = Graph(bind_namespaces="none")
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    return graph
+
+
+class BuildStore(SimpleMemory):
+    """rdflib's in-memory store without named graphs (a build's graph has none): a third less time and memory per
+    triple than the default store, which records each triple's graphs. As the default store, a match is taken
+    whole before it is walked (a step may change the graph while it walks one); the size is counted per subject
+    and predicate rather than triple by triple."""
+
+    def triples(self, triple_pattern: Any, context: Any = None) -> Iterator[Any]:
+        return iter(list(super().triples(triple_pattern, context)))
+
+    def __len__(self, context: Any = None) -> int:
+        index: dict[Node, dict[Node, dict[Node, int]]] = vars(self)["_SimpleMemory__spo"]
+        return sum(len(objects) for predicates in index.values() for objects in predicates.values())
+
+
+def new_build_graph() -> Graph:
+    """The graph a build assembles: ``new_graph``'s prefixes in a ``BuildStore``."""
+    graph = Graph(store=BuildStore(), bind_namespaces="none")
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
     return graph
@@ -37,7 +62,7 @@ class PendingReference:
 @dataclass
 class BuildContext:
     iris: IRIs
-    graph: Graph = field(default_factory=new_graph)
+    graph: Graph = field(default_factory=new_build_graph)
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     provenance: dict[Triple, SourceLocation] = field(default_factory=dict)
     pending: list[PendingReference] = field(default_factory=list)
@@ -59,6 +84,13 @@ class BuildContext:
             known = self.subject_locations.get(triple[0])
             if known is None or location < known:
                 self.subject_locations[triple[0]] = location
+
+    def release(self) -> None:
+        """Let go of the graph and what is recorded per triple (the diagnostics stay): once the output files are
+        written, the rest of a build reads them."""
+        self.graph, self.provenance, self.subject_locations = new_build_graph(), {}, {}
+        self.valid_iris, self.provisions = set(), set()
+        gc.collect()  # a graph and its namespace manager refer to each other: only a collection frees them
 
     def _check_iri(self, iri: URIRef, location: SourceLocation | None) -> bool:
         if is_iri(str(iri)):

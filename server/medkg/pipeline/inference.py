@@ -17,10 +17,8 @@ Choose with ``medkg build --reasoner`` (default: the ``REASONER`` setting, ``MED
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +29,7 @@ from rdflib.term import Node
 from ..assets import ONTOLOGY_FILE, SKOS_AXIOMS_FILE
 from . import layout
 from .context import BuildContext, Triple
+from .gcpause import paused_gc
 from .layout import write_text
 from .ntriples import ntriples_turtle
 from .output import OutputOptions
@@ -226,19 +225,6 @@ def infer(data: Graph, schema: Graph, reasoner: str = "fast") -> set[Triple]:
     if reasoner not in REASONERS:
         raise ValueError(f"unknown reasoner {reasoner!r}; choose one of {', '.join(REASONERS)}")
     return infer_fast(data, schema) if reasoner == "fast" else infer_owlrl(data, schema)
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """No cyclic garbage collection while millions of tuples are made: each full collection would walk the whole
-    in-memory graph again (about a third of the gate's time at 100,000 concepts); these structures hold no cycles."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def infer_step(ctx: BuildContext, folder: Path, options: OutputOptions) -> None:

@@ -22,6 +22,8 @@ class OutputOptions:
     strict: bool = False
     reasoner: str = "fast"  # "fast" (direct rules, proven equal) or "owlrl" (the reference semantics)
     previous: Path | None = None  # an earlier build: the changes since it go into changes.ttl
+    keep_graph: bool = True  # False: the graph is let go once the gate has run (the store and site index are
+    # made from the written files; a build's peak memory is the graph's, not the graph's plus the store's)
 
 
 @dataclass(frozen=True)

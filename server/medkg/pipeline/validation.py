@@ -21,7 +21,7 @@ from ..namespaces import MEDKG, SH
 from . import layout
 from .context import BuildContext
 from .diagnostics import Diagnostics, Severity, SourceLocation
-from .inference import paused_gc
+from .gcpause import paused_gc
 from .layout import write_text
 from .ntriples import ntriples_turtle
 from .output import OutputOptions, Verdict
