@@ -62,10 +62,22 @@ def results_from_report(report: Graph) -> list[Result]:
 
 def validate_reference(data: Graph, shapes: Graph, ontology: Graph) -> Graph:
     """The same validation by pySHACL (slow; the reference semantics), as a SHACL report graph."""
-    _conforms, report, _text = pyshacl.validate(data, shacl_graph=shapes, ont_graph=ontology, inference="none",
-                                                allow_infos=False, allow_warnings=False)
+    _conforms, report, _text = pyshacl.validate(context_aware(data), shacl_graph=shapes, ont_graph=ontology,
+                                                inference="none", allow_infos=False, allow_warnings=False)
     assert isinstance(report, Graph)
     return report
+
+
+def context_aware(graph: Graph) -> Graph:
+    """``graph``, or a copy in rdflib's default store when its store keeps no named graphs (a build's
+    ``BuildStore``): pySHACL reads a graph through a dataset over its store."""
+    if graph.store.context_aware:
+        return graph
+    copy = Graph(bind_namespaces="none")
+    for prefix, namespace in graph.namespaces():
+        copy.bind(prefix, namespace)
+    copy += graph
+    return copy
 
 
 def _bnode(*parts: object) -> BNode:

@@ -34,7 +34,7 @@ _SUBPART = re.compile(r"(?:^|/)subpart-([A-Z]{1,2})(?:-|/|$)")
 
 
 def detect(item: InputFile) -> bool:
-    first = next((line for line in item.lines() if line.strip()), "")
+    first = next(item.filled_lines(), "")
     return bool(_HEADING.match(first)) and first.rstrip().endswith("#")
 
 

@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 
 from rdflib import DCTERMS, OWL, SKOS, Literal, URIRef
 
@@ -62,7 +63,7 @@ class Record:
 
 def detect(item: InputFile) -> bool:
     """The first non-blank line is ``- term`` (or another key, for a first record that lacks its term)."""
-    lines = [line.strip() for line in item.lines() if line.strip()][:2]
+    lines = [line.strip() for line in islice(item.filled_lines(), 2)]
     if not lines or not lines[0].startswith("- "):
         return False
     return lines[0] == "- term" or (lines[0][2:] in KEYS and len(lines) == 2 and lines[1].startswith("- "))

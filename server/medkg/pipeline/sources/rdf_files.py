@@ -111,7 +111,7 @@ class TermCache(dict[object, Node]):
 def triple_of(quad: ox.Quad, file: str | None = None, terms: TermCache | None = None) -> Triple:
     """The triple of ``quad`` in rdflib terms; blank node labels made the file's own when ``file`` is given."""
     parts = (quad.subject, quad.predicate, quad.object)
-    if file is not None and any(isinstance(t, ox.BlankNode) for t in parts):
+    if file is not None and ox.BlankNode in (type(parts[0]), type(parts[2])):  # (a predicate is an IRI)
         return tuple(BNode(f"{file}#{t.value}") if isinstance(t, ox.BlankNode) else from_ox(t)
                      for t in parts)  # type: ignore[return-value]
     convert = from_ox if terms is None else terms.__getitem__

@@ -7,7 +7,7 @@ pairs English files with their Spanish twins), so ``parse`` takes them all.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +24,17 @@ class InputFile:
 
     def lines(self) -> list[str]:
         return split_lines(self.text)
+
+    def filled_lines(self) -> Iterator[str]:
+        """The lines holding more than whitespace, one by one (detecting a format from the first of a file of
+        millions of lines need not split them all)."""
+        text, start = self.text, 0
+        while start < len(text):
+            end = text.find("\n", start)
+            end = len(text) if end < 0 else end
+            if text[start:end].strip():
+                yield text[start:end]
+            start = end + 1
 
 
 def split_lines(text: str) -> list[str]:
