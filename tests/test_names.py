@@ -8,7 +8,6 @@ import pytest
 from medkg.linkeddata import search
 from medkg.names import ACRONYM, fold
 from medkg.pipeline.labels import normalize_label
-from rdflib import Literal
 
 
 @pytest.mark.parametrize(("text", "folded"), [
@@ -48,5 +47,5 @@ def test_the_one_acronym_pattern_serves_glossaries_definitions_and_search() -> N
     assert split_acronym("Brand Name (Drugs)") == ("Brand Name (Drugs)", None)
     assert split_term("Medicare Advantage (MA)") == ("Medicare Advantage", ["MA"])
     assert split_term("Medicare Advantage or MA") == ("Medicare Advantage", ["MA"])
-    entries = search._entries("https://example.org/c", "pref", Literal("Brand Name (Drugs) or Plan (PSO)", lang="en"))
+    entries = search._entries("https://example.org/c", "pref", "Brand Name (Drugs) or Plan (PSO)", "en")
     assert [e.text for e in entries if e.kind == "acronym"] == ["PSO"]

@@ -14,12 +14,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import fields
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import DCTERMS, RDF, RDFS, SKOS, Graph, Literal, URIRef
 
 from .assets import ONTOLOGY_FILE
 from .fhir.filtering import FilterIndex
 from .linkeddata.search import Entry, build_index
-from .linkeddata.terms import triples
+from .linkeddata.terms import subject_objects, text
 from .linkeddata.vocab import load_vocabularies
 from .namespaces import MEDKG, PREFIXES
 from .packed import Columns, StringMap, map_columns, write_packed
@@ -83,10 +84,10 @@ def parse_ontology() -> Graph:
 
 def scheme_concepts(dataset: Dataset) -> list[str]:
     """Every skos:Concept in a skos:ConceptScheme, sorted: the concepts FHIR numbers (``fhir.terminology``)."""
-    schemes = {str(s) for s, _, _ in triples(dataset, predicate=RDF.type, obj=SKOS.ConceptScheme)
-               if isinstance(s, URIRef)}
-    concepts = {str(c) for c, _, _ in triples(dataset, predicate=RDF.type, obj=SKOS.Concept)}
-    return sorted({str(c) for c, _, s in triples(dataset, predicate=SKOS.inScheme) if str(s) in schemes} & concepts)
+    schemes = {s.value for s, _ in subject_objects(dataset, RDF.type, SKOS.ConceptScheme)
+               if isinstance(s, ox.NamedNode)}
+    concepts = {text(c) for c, _ in subject_objects(dataset, RDF.type, SKOS.Concept)}
+    return sorted({text(c) for c, s in subject_objects(dataset, SKOS.inScheme) if text(s) in schemes} & concepts)
 
 
 def collect_labels(dataset: Dataset, ontology: Graph) -> dict[str, dict[str, str]]:
@@ -96,12 +97,14 @@ def collect_labels(dataset: Dataset, ontology: Graph) -> dict[str, dict[str, str
     """
     found: dict[str, dict[str, str]] = {}
     for prop in DISPLAY_NAME_PROPERTIES:
-        pairs = [(s, o) for s, _, o in triples(dataset, predicate=prop)]
-        pairs += [(s, o) for s, o in ontology.subject_objects(prop)]
+        rows = [(s.value, o.language or "", text(o)) for s, o in subject_objects(dataset, prop)
+                if isinstance(s, ox.NamedNode) and isinstance(o, ox.Literal)]
+        rows += [(str(s), o.language or "", str(o)) for s, o in ontology.subject_objects(prop)
+                 if isinstance(s, URIRef) and isinstance(o, Literal)]
         per_iri: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-        for s, o in pairs:
-            if isinstance(s, URIRef) and isinstance(o, Literal) and str(s) not in found:
-                per_iri[str(s)][o.language or ""].append(str(o))
+        for iri, lang, label in rows:
+            if iri not in found:
+                per_iri[iri][lang].append(label)
         for iri, langs in per_iri.items():
             found[iri] = {lang: sorted(values)[0] for lang, values in langs.items()}
     return found

@@ -16,14 +16,15 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rdflib import RDF, SKOS, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import RDF, SKOS
 
 from ..names import ACRONYM, fold
 from ..namespaces import MEDKG
 from ..packed import Columns, Joined, Records, StringMap, map_columns, record_columns
 from ..store import Dataset
 from .citation_search import CitationIndex, load_citations
-from .terms import triples
+from .terms import subject_objects, text
 from .vocab import Tag, Vocabularies
 
 _ACRONYM = re.compile(rf"\(({ACRONYM})\)")
@@ -163,13 +164,13 @@ def _rank(entry: Entry, q: str) -> int | None:
 def build_index(data: Dataset, label: Callable[[str], str], vocab: Vocabularies) -> SearchIndex:
     """Index every skos:Concept's labels and definitions, in every language, plus acronyms in parentheses, and
     every citation label; ``label`` names a concept or a provision in the results."""
-    concepts = {str(s) for s, _, _ in triples(data, predicate=RDF.type, obj=SKOS.Concept)}
-    official = {str(s) for s, _, _ in triples(data, predicate=RDF.type, obj=MEDKG.RegulatoryConcept)}
+    concepts = {text(s) for s, _ in subject_objects(data, RDF.type, SKOS.Concept)}
+    official = {text(s) for s, _ in subject_objects(data, RDF.type, MEDKG.RegulatoryConcept)}
     entries: list[Entry] = []
     for prop, kind in KINDS.items():
-        for s, _, o in triples(data, predicate=prop):
-            if isinstance(s, URIRef) and str(s) in concepts and isinstance(o, Literal):
-                entries.extend(_entries(str(s), kind, o, 0 if str(s) in official else 1))
+        for s, o in subject_objects(data, prop):
+            if isinstance(s, ox.NamedNode) and s.value in concepts and isinstance(o, ox.Literal):
+                entries.extend(_entries(s.value, kind, text(o), o.language or "", 0 if s.value in official else 1))
     entries = sorted(set(entries), key=lambda e: (e.iri, e.kind, e.lang, e.text))
     return SearchIndex(entries, {iri: label(iri) for iri in concepts}, vocab, load_citations(data, label),
                        scheme_sets(data))
@@ -183,15 +184,14 @@ def mapped_index(columns: Columns, data: Dataset, vocab: Vocabularies) -> Search
 def scheme_sets(data: Dataset) -> dict[str, tuple[str, ...]]:
     """Concept → every scheme it is in (one tuple per distinct set of schemes)."""
     schemes: dict[str, set[str]] = {}
-    for c, _, s in triples(data, predicate=SKOS.inScheme):
-        schemes.setdefault(str(c), set()).add(str(s))
+    for c, s in subject_objects(data, SKOS.inScheme):
+        schemes.setdefault(text(c), set()).add(text(s))
     shared: dict[tuple[str, ...], tuple[str, ...]] = {}
     return {c: shared.setdefault(tuple(sorted(s)), tuple(sorted(s))) for c, s in schemes.items()}
 
 
-def _entries(iri: str, kind: str, literal: Literal, tier: int = 1) -> list[Entry]:
-    text, lang = str(literal), literal.language or ""
-    found = [Entry(iri, kind, text, lang, fold(text), tier)]
+def _entries(iri: str, kind: str, label: str, lang: str, tier: int = 1) -> list[Entry]:
+    found = [Entry(iri, kind, label, lang, fold(label), tier)]
     if kind != "definition":
-        found += [Entry(iri, "acronym", m, lang, fold(m), tier) for m in _ACRONYM.findall(text)]
+        found += [Entry(iri, "acronym", m, lang, fold(m), tier) for m in _ACRONYM.findall(label)]
     return found

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 from rdflib.term import Node
 
-from ..namespaces import MEDKG, ONTOLOGY_IRI, SHAPES_IRI
+from ..namespaces import MEDKG, ONTOLOGY_IRI, SHAPES_IRI, XSD_STRING
+from ..pipeline.oxterms import OxTerm, to_ox
 from ..pipeline.oxterms import from_ox as to_rdflib
-from ..pipeline.oxterms import to_ox
 from ..store import Dataset
 
 Triple = tuple[Node, Node, Node]
@@ -23,6 +23,22 @@ def triples(dataset: Dataset, subject: Node | None = None, predicate: Node | Non
     for name in (graph,) if graph is not None else (dataset.asserted_graph, dataset.inferred_graph):
         for quad in dataset.store.quads_for_pattern(pattern[0], pattern[1], pattern[2], name):  # type: ignore[arg-type]
             yield to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)
+
+
+def subject_objects(dataset: Dataset, predicate: Node, obj: Node | None = None) -> Iterator[tuple[OxTerm, OxTerm]]:
+    """``triples``' subjects and objects for one predicate as pyoxigraph terms (read with ``text``): no rdflib
+    term is made, which is half the time of reading millions of triples (the site index)."""
+    p, o = to_ox(predicate), None if obj is None else to_ox(obj)
+    for name in (dataset.asserted_graph, dataset.inferred_graph):
+        for quad in dataset.store.quads_for_pattern(None, p, o, name):  # type: ignore[arg-type]
+            yield quad.subject, quad.object  # type: ignore[misc]  # (no RDF-star triples in a build)
+
+
+def text(term: OxTerm) -> str:
+    """``str()`` of the term's rdflib equivalent: an IRI, a blank node id, or a literal's (normalized) form."""
+    if not isinstance(term, ox.Literal) or term.language or term.datatype.value == XSD_STRING:
+        return term.value  # type: ignore[union-attr]
+    return str(to_rdflib(term))
 
 
 class PathMap:

@@ -223,4 +223,4 @@ def write_outputs(ctx: BuildContext, folder: Path, sources: Sequence[Path]) -> N
     })
     terms = NTerms()  # a subject's N-Triples form (its n3()) made once
     provenance = sorted({f"{terms[s]} {terms[p]}\t{loc}" for (s, p, _o), loc in ctx.provenance.items()})
-    write_text(folder / layout.PROVENANCE, "\n".join(provenance) + "\n")
+    layout.write_lines(folder / layout.PROVENANCE, provenance or [""])  # no provenance: one empty line

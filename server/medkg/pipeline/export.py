@@ -77,7 +77,7 @@ def _prefixes_sorted(text: bytes) -> bytes:
     while text.startswith(b"@prefix ", end) and (stop := text.find(b"\n", end)) >= 0:
         head.append(text[end:stop])
         end = stop + 1
-    return b"\n".join(sorted(head)) + b"\n" + text[end:] if head else text
+    return b"".join((b"\n".join(sorted(head)), b"\n", memoryview(text)[end:])) if head else text  # one copy
 
 
 def _used_prefixes(graph: Graph, triples: list[tuple[Node, Node, Node]]) -> dict[str, str]:

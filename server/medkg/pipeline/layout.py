@@ -23,11 +23,11 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from .diagnostics import Diagnostic, InputError, SourceLocation
 
@@ -65,10 +65,25 @@ class BuildLocked(Exception):
 def write_text(path: Path, text: str | bytes) -> None:
     """Write to a temporary file in the same folder, then rename: readers never see half a file. (Bytes are
     written as they are: UTF-8 text already.)"""
+    with _atomic(path) as handle:
+        handle.write(text if isinstance(text, bytes) else text.encode("utf-8"))
+
+
+def write_lines(path: Path, lines: Sequence[str], chunk: int = 65536) -> None:
+    """``write_text`` of the lines, each ended by a newline, encoded a chunk at a time: millions of lines
+    (``provenance.tsv``) are never one more string and one more byte string in memory."""
+    with _atomic(path) as handle:
+        for start in range(0, len(lines), chunk):
+            handle.write(("\n".join(lines[start:start + chunk]) + "\n").encode("utf-8"))
+
+
+@contextmanager
+def _atomic(path: Path) -> Iterator[BinaryIO]:
+    """A file written under a temporary name in ``path``'s folder and renamed to ``path`` when it is complete."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(text if isinstance(text, bytes) else text.encode("utf-8"))
+            yield handle
         os.chmod(tmp, 0o644)  # mkstemp makes it private; outputs are meant to be read
         os.replace(tmp, path)
     except BaseException:
