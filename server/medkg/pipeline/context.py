@@ -33,7 +33,9 @@ class BuildStore(SimpleMemory):
     and predicate rather than triple by triple."""
 
     def triples(self, triple_pattern: Any, context: Any = None) -> Iterator[Any]:
-        return iter(list(super().triples(triple_pattern, context)))
+        matches = [triple for triple, _graphs in super().triples(triple_pattern, context)]
+        no_graphs: Iterator[Any] = iter(())
+        return ((triple, no_graphs) for triple in matches)
 
     def __len__(self, context: Any = None) -> int:
         index: dict[Node, dict[Node, dict[Node, int]]] = vars(self)["_SimpleMemory__spo"]
