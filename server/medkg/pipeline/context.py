@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +35,11 @@ class BuildStore(SimpleMemory):
         matches = [triple for triple, _graphs in super().triples(triple_pattern, context)]
         no_graphs: Iterator[Any] = iter(())
         return ((triple, no_graphs) for triple in matches)
+
+    def clear(self) -> None:
+        """Let go of every triple at once: the indexes are freed as they are dropped (the graph that holds this
+        store and its namespace manager refer to each other, so only a full collection would free the graph)."""
+        SimpleMemory.__init__(self)
 
     def __len__(self, context: Any = None) -> int:
         index: dict[Node, dict[Node, dict[Node, int]]] = vars(self)["_SimpleMemory__spo"]
@@ -90,9 +94,10 @@ class BuildContext:
     def release(self) -> None:
         """Let go of the graph and what is recorded per triple (the diagnostics stay): once the output files are
         written, the rest of a build reads them."""
+        if isinstance(self.graph.store, BuildStore):
+            self.graph.store.clear()
         self.graph, self.provenance, self.subject_locations = new_build_graph(), {}, {}
         self.valid_iris, self.provisions = set(), set()
-        gc.collect()  # a graph and its namespace manager refer to each other: only a collection frees them
 
     def _check_iri(self, iri: URIRef, location: SourceLocation | None) -> bool:
         if is_iri(str(iri)):
