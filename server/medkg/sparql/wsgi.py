@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
-from werkzeug.wrappers import Request, Response
+from werkzeug.wrappers import Response
 
 from ..http import CORS_HEADERS, add_cors, text_error
 from ..store import BUILD_HEADER
@@ -42,7 +42,7 @@ class QueryHandler:
             start_response("200 OK", hit[0])
             return [hit[1]]
         try:
-            job = parse_request(Request(environ), self.state.limits)
+            job = parse_request(environ, self.state.limits)
         except ProtocolError as exc:
             return self.finish(text_error(exc.status, exc.message, exc.headers), environ, start_response)
         if job is None:
