@@ -387,8 +387,8 @@ def first_time_queries(build: Path, oxigraph_dir: Path, kinds: dict[str, list[st
                     results[server.name][kind].append(wrk_with_cpu(server, urls[server.name], queries, args))
             rps = [median_of(results[n][kind], "rps") for n in urls]
             cpu = [median_of(results[n][kind], "cpu_us") for n in urls]
-            print(f"  {kind:14} " + ", ".join(f"{n} {r:.0f} req/s {c:.0f} us CPU" for n, r, c in zip(urls, rps, cpu))
-                  + f": ratio {rps[-1] / rps[0]:.2f}", file=sys.stderr, flush=True)
+            each = [f"{n} {r:.0f} req/s {c:.0f} us CPU" for n, r, c in zip(urls, rps, cpu, strict=True)]
+            print(f"  {kind:14} {', '.join(each)}: ratio {rps[-1] / rps[0]:.2f}", file=sys.stderr, flush=True)
     return results
 
 
