@@ -12,7 +12,6 @@ other path to the whole site. The event loop never runs a query: a long one hold
 from __future__ import annotations
 
 import asyncio
-import collections
 import io
 import queue
 import threading
@@ -89,53 +88,28 @@ def call_wsgi(app: WSGIApp, environ: dict[str, Any]) -> Answer:
 
 
 class QueryThreads:
-    """Threads that run WSGI calls for the event loop: one queue in; out, one ``call_soon_threadsafe`` per batch of
-    answers that finish while the loop has not yet taken the previous ones (measured cheaper than
-    ``run_in_executor``'s chained futures, and than one wake-up of the loop per answer)."""
+    """Threads that run WSGI calls for the event loop: one queue in, one ``call_soon_threadsafe`` out (measured
+    cheaper than ``run_in_executor``'s chained futures)."""
 
     def __init__(self, count: int) -> None:
         self.jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        self.done: dict[asyncio.AbstractEventLoop, Finished] = {}
         for n in range(count):
             threading.Thread(target=self.work, name=f"medkg-query-{n}", daemon=True).start()
 
     def run(self, app: WSGIApp, environ: dict[str, Any]) -> asyncio.Future[Answer]:
         loop = asyncio.get_running_loop()
         future = loop.create_future()
-        finished = self.done.get(loop) or self.done.setdefault(loop, Finished(loop))
-        self.jobs.put((finished, future, app, environ))
+        self.jobs.put((loop, future, app, environ))
         return future
 
     def work(self) -> None:
         while True:
-            finished, future, app, environ = self.jobs.get()
+            loop, future, app, environ = self.jobs.get()
             try:
                 outcome, failed = call_wsgi(app, environ), None
             except BaseException as exc:  # handed to the waiting coroutine
                 outcome, failed = None, exc
-            finished.add(future, outcome, failed)
-
-
-class Finished:
-    """Answers finished on query threads, waiting to be handed to coroutines on ``loop``.
-
-    A thread appends its answer, then wakes the loop unless a wake-up is already on its way; the loop clears that
-    flag before it takes the answers, so an answer appended meanwhile is taken by that same round or wakes it
-    again. Appends, pops and the flag are atomic under the GIL: no lock."""
-
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self.loop, self.answers, self.waking = loop, collections.deque[Any](), False
-
-    def add(self, future: asyncio.Future[Any], outcome: Any, failed: BaseException | None) -> None:
-        self.answers.append((future, outcome, failed))
-        if not self.waking:
-            self.waking = True
-            self.loop.call_soon_threadsafe(self.hand_over)
-
-    def hand_over(self) -> None:
-        self.waking = False
-        while self.answers:
-            settle(*self.answers.popleft())
+            loop.call_soon_threadsafe(settle, future, outcome, failed)
 
 
 def settle(future: asyncio.Future[Any], outcome: Any, failed: BaseException | None) -> None:
