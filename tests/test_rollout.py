@@ -9,6 +9,7 @@ import os
 import shutil
 import signal
 import subprocess
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -16,6 +17,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from pathlib import Path
+from typing import cast
 
 import pytest
 from medkg.nginx import config as nginx_config
@@ -104,6 +106,8 @@ def test_a_killed_query_leaves_its_replacement_answering_within_a_second(tmp_pat
 
 
 def test_a_server_switches_builds_as_a_whole_without_failing_a_request(tmp_path: Path) -> None:
+    """Under load, DIR points at another build three times, then SIGHUP: each worker switches in place (no process
+    replaced, no connection dropped), answers and pages come from one build, and the old build is let go."""
     old, new = write_build(tmp_path / "a"), write_build(tmp_path / "b", graph=GRAPH + EXTRA)
     link = tmp_path / "current"
     point(link, old)
@@ -113,27 +117,32 @@ def test_a_server_switches_builds_as_a_whole_without_failing_a_request(tmp_path:
     url = f"http://127.0.0.1:{port}"
     with node(link, port, workers=2) as server, ThreadPoolExecutor(max_workers=2) as pool:
         assert {answer(url)[1] for _ in range(10)} == {old_id}
-        stop = time.monotonic() + 8
+        assert listening_sockets(port) == 1  # the workers share one: a worker that dies takes no queued connection
+        before = openings(url, workers=2)
+        stop = threading.Event()
         load = [pool.submit(keep_asking, url, stop) for _ in range(2)]
-        time.sleep(1)
-        point(link, new)  # what 'medkg build' does to DIR (a symlink to the content-named build)
-        every_worker_on(url, new_id)
-        failures = [f for future in load for f in future.result()]
-        assert failures == []
+        for target, build_id in [(new, new_id), (old, old_id), (new, new_id)]:
+            point(link, target)  # what 'medkg build' does to DIR (a symlink to the content-named build)
+            every_worker_on(url, build_id)
+        switched = openings(url, workers=2)
+        server.send_signal(signal.SIGHUP)  # every worker re-opens the build DIR points at, in place
+        reopened = openings(url, workers=2, unlike=switched)
+        stop.set()
+        assert [f for future in load for f in future.result()] == []
+        assert set(before) == set(switched) == set(reopened), "the same worker processes throughout"
         assert {answer(url)[1] for _ in range(20)} == {new_id}
         # a page comes from the same build as the query answers: the whole server switched
         with urllib.request.urlopen(url + "/-/build", timeout=10) as response:
             assert json.load(response)["build_id"] == new_id and response.headers["X-Medkg-Build"] == new_id
-        server.send_signal(signal.SIGHUP)  # SIGHUP replaces the workers too, on the build DIR points at
-        every_worker_on(url, new_id)
+        let_go(list(reopened), old)
 
 
 EXTRA = "<concept/healthcare-gov-glossary/health-plan> skos:altLabel \"HP\"@en .\n"
 
 
-def keep_asking(url: str, until: float) -> list[str]:
+def keep_asking(url: str, stop: threading.Event) -> list[str]:
     failures = []
-    while time.monotonic() < until:
+    while not stop.is_set():
         try:
             status, _ = answer(url, LOOKUP)
             if status != 200:
@@ -141,6 +150,32 @@ def keep_asking(url: str, until: float) -> list[str]:
         except OSError as exc:
             failures.append(repr(exc))
     return failures
+
+
+def openings(url: str, workers: int, unlike: dict[int, str] | None = None, seconds: float = 30) -> dict[int, str]:
+    """When each worker opened the build it serves (``/-/health`` asked until every worker has answered, each
+    with another time than in ``unlike``)."""
+    seen: dict[int, str] = {}
+    deadline = time.monotonic() + seconds
+    while len(seen) < workers or unlike and any(seen[pid] == unlike.get(pid) for pid in seen):
+        assert time.monotonic() < deadline, f"not every worker answered (re-opened) within {seconds} s: {seen}"
+        fields = health(url)
+        seen[int(cast(int, fields["pid"]))] = str(fields["opened"])
+    return seen
+
+
+def listening_sockets(port: int) -> int:
+    """How many sockets listen on ``port`` (IPv4, from /proc/net/tcp: state 0A is LISTEN)."""
+    rows = Path("/proc/net/tcp").read_text().splitlines()[1:]
+    return sum(1 for row in rows if row.split()[1].endswith(f":{port:04X}") and row.split()[3] == "0A")
+
+
+def let_go(pids: list[int], build: Path, seconds: float = 10) -> None:
+    """Wait until none of ``pids`` maps a file of ``build`` (its site index) any more."""
+    deadline = time.monotonic() + seconds
+    while any(str(build.resolve()) in Path(f"/proc/{pid}/maps").read_text() for pid in pids):
+        assert time.monotonic() < deadline, f"a worker still holds {build} {seconds} s after switching away"
+        time.sleep(0.05)
 
 
 # --- nginx in front of three nodes ------------------------------------------------------------------------------

@@ -2,13 +2,12 @@
 
 Every setting can come from the environment (``MEDKG_<NAME>``); the command line overrides it. The server's
 worker processes are forks of the server process (which imports everything first, so a fork starts in a fraction
-of a second); each opens the build's query store read-only and runs queries in place (``sparql.inplace``): a worker
-whose query runs past the time limit is killed and replaced at once.
+of a second) and share its one listening socket; each opens the build's query store read-only and runs queries in
+place (``sparql.inplace``): a worker whose query runs past the time limit is killed and replaced at once.
 
-One build at a time, switched as a whole: a worker resolves ``DIR`` (typically a symlink to a content-named build)
-once, when it starts, and serves that build for its whole life — pages, caches and queries alike, each answer
-carrying its build id. On SIGHUP, or when ``DIR`` comes to point at another build, the workers are replaced one by
-one by workers on the new build; a replaced worker stops taking connections and finishes the requests it has.
+One build at a time, switched as a whole (``worker``): each worker serves the build ``DIR`` points at and, when
+``DIR`` comes to point at another build or the server gets SIGHUP, switches to it in place, without stopping a
+process or closing a connection.
 """
 
 from __future__ import annotations
@@ -18,26 +17,18 @@ import json
 import os
 import signal
 import sys
-import threading
 import time
-from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from . import settings
 from .assets import STATIC_DIR
 from .pipeline.build import EXIT_INPUT, EXIT_OK
-from .siteindex import open_site_index
-from .store import BUILD_HEADER, MANIFEST, STORE_DIR, NoStore, no_store_message
+from .store import STORE_DIR
+from .worker import check_build
 
-if TYPE_CHECKING:
-    from .bodies import BufferedBodies
-    from .store import Dataset
-
-WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
-
-WATCH_SECONDS = 1.0  # how often the server looks at where DIR points
 STARTUP_CRASH_SECONDS = 2.0  # a worker that dies younger than this crashed at start (not killed by the watchdog)
+
 
 def configure(p: argparse.ArgumentParser) -> None:
     defaults = settings.resolve()
@@ -52,19 +43,6 @@ def configure(p: argparse.ArgumentParser) -> None:
                    help=f"request threads per worker (default {defaults['THREADS']})")
     p.epilog = "settings (environment variables): " + "; ".join(
         f"{s.env}: {s.help} (default {s.default})" for s in settings.SETTINGS)
-
-
-def check_build(folder: Path) -> str | None:
-    """Why ``folder`` cannot be served, or None."""
-    if not (folder / MANIFEST).is_file():
-        return f"{folder} is not a build folder (no {MANIFEST}); run 'medkg build --out {folder}' first"
-    if not (folder / STORE_DIR).is_dir():
-        return no_store_message(folder)
-    try:
-        open_site_index(folder)
-    except NoStore as refused:
-        return str(refused)
-    return None
 
 
 def check_base(folder: Path, base: str | None) -> str | None:
@@ -122,7 +100,7 @@ def preload() -> None:
     """Import what a worker needs before the workers are forked, so a new worker starts in a fraction of a second."""
     import a2wsgi  # noqa: F401
 
-    from . import app, bodies, sparql, system  # noqa: F401
+    from . import app, bodies, sparql, system, worker  # noqa: F401
     from .fhir import mount as fhir_mount  # noqa: F401
     from .linkeddata import mount  # noqa: F401
     from .sparql import child  # noqa: F401
@@ -138,16 +116,20 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
           "switches builds)", file=sys.stderr)
     # ASGI: request bodies are read on the event loop before a thread is committed (see bodies)
     server = server_class()(
-        "medkg.serve:asgi", address=host, port=port, interface=Interfaces.ASGINL, workers=workers, factory=True,
+        "medkg.worker:asgi", address=host, port=port, interface=Interfaces.ASGINL, workers=workers, factory=True,
         respawn_failed_workers=True, respawn_interval=1.0, log_access=False, workers_kill_timeout=10,
         static_path_route=["/static"], static_path_mount=[STATIC_DIR])
-    watch_link(folder)
     server.serve()
 
 
 def server_class() -> type[Any]:
-    """granian's process server, except that a worker killed by the query watchdog is always replaced: granian
-    alone stops the whole server when a worker dies twice within 5.5 s (which two runaway queries would do)."""
+    """granian's process server, except that
+    - a worker killed by the query watchdog is always replaced: granian alone stops the whole server when a worker
+      dies twice within 5.5 s (which two runaway queries would do);
+    - SIGHUP is passed on to the workers, which switch builds in place (granian would replace them, and a
+      replaced worker drops the connections it has accepted but not read yet);
+    - the workers share one listening socket, as granian does on other systems (on Linux each worker would bind
+      its own with SO_REUSEPORT, and a worker that dies would take the connections queued on it along)."""
     from granian.server import MPServer
 
     class Server(MPServer):  # type: ignore[misc, valid-type]
@@ -158,126 +140,19 @@ def server_class() -> type[Any]:
             for idx in grown:  # killed in service: never counted as a crash loop (one at start still is)
                 self.respawned_wrks.pop(idx, None)
 
+        def signal_handler_reload(self, *args: Any, **kwargs: Any) -> None:
+            for wrk in list(self.wrks):
+                if wrk.is_alive():
+                    os.kill(wrk.inner.pid, signal.SIGHUP)
+
+        def _init_shared_socket(self) -> None:
+            super()._init_shared_socket()
+            if self._shd is None and self._ssp is not None:
+                import socket
+
+                self._shd, self._ssp = self._ssp.build(), None
+                self._sfd = self._shd.get_fd()
+                self._sso = socket.socket(fileno=self._sfd)
+                self._sso.set_inheritable(True)
+
     return Server
-
-
-def watch_link(folder: Path) -> None:
-    """Signal ourselves (SIGHUP: replace the workers) whenever ``folder`` comes to point at another build."""
-    def watch() -> None:
-        current = folder.resolve()
-        while True:
-            time.sleep(WATCH_SECONDS)
-            target = folder.resolve()
-            if target != current and check_build(target) is None:
-                current = target
-                print(f"medkg: {folder} now points at {target}: switching builds", file=sys.stderr, flush=True)
-                os.kill(os.getpid(), signal.SIGHUP)
-
-    threading.Thread(target=watch, name="medkg-build-watch", daemon=True).start()
-
-
-def asgi() -> BufferedBodies:
-    """One server worker: its queries on ``THREADS`` query threads (``sparql.asgi``), the rest of its WSGI app
-    (``wsgi``) on as many site threads; all behind a reader of whole bodies."""
-    from a2wsgi import WSGIMiddleware
-
-    from .bodies import BufferedBodies
-    from .sparql.asgi import QueryFront
-    from .sparql.protocol import Limits
-    from .sparql.service import PATH
-
-    config = settings.resolve()
-    app = wsgi()
-    # a body may hold the longest query, or the largest text to annotate percent-encoded in a form
-    limit = max(Limits(int(config["MAX_QUERY_LENGTH"]), 0).max_body, 3 * int(config["MAX_ANNOTATE_BYTES"]) + 65536)
-    threads = int(os.environ.get("MEDKG_THREADS") or config["THREADS"])
-    site = WSGIMiddleware(app, workers=threads)  # type: ignore[arg-type]
-    front = QueryFront(site, app.queries, (PATH, PATH + "/"), threads)  # type: ignore[arg-type]
-    return BufferedBodies(front, limit, float(config["BODY_TIMEOUT"]))
-
-
-def wsgi() -> Warming:
-    """The app of one server worker: the build ``DIR`` points at now, for the life of this worker. It answers
-    queries and ``/-/health`` at once; pages wait for the site's indexes, computed on a background thread."""
-    from .app import create_app
-    from .extensions import SPARQL
-    from .sparql.child import confine
-    from .store import open_dataset
-
-    config = settings.resolve()
-    confine(int(config["QUERY_MEMORY_MB"]) if config["QUERY_RUNNER"] == "in-place" else 0)
-    folder = Path(config["BUILD_DIR"]).resolve()
-    dataset = open_dataset(folder, config["BASE"])
-
-    def full_app() -> WSGIApp:
-        app = create_app({"BUILD_DIR": str(folder)}, dataset)
-        app.extensions[SPARQL].pool()
-        release_freed_memory()
-        return app
-
-    return Warming(dataset, config, full_app)
-
-
-def release_freed_memory() -> None:
-    """Give back to the system what loading the site freed (glibc keeps freed heap pages in the process, where
-    they count as resident memory until it is asked to trim)."""
-    import ctypes
-    import ctypes.util
-    import gc
-
-    gc.collect()
-    name = ctypes.util.find_library("c")
-    if name:
-        libc = ctypes.CDLL(name)
-        if hasattr(libc, "malloc_trim"):
-            libc.malloc_trim(0)
-
-
-class Warming:
-    """A worker's WSGI app: queries and health from the first moment, everything once the whole app is loaded."""
-
-    def __init__(self, dataset: Dataset, config: dict[str, Any], make: Callable[[], WSGIApp]) -> None:
-        from . import hosts
-        from .sparql.service import PATH
-        from .sparql.state import SparqlState
-        from .sparql.wsgi import QueryHandler
-
-        self.dataset, self.full, self.ready = dataset, cast(WSGIApp | None, None), threading.Event()
-        from .sparql.asgi import pass_on
-
-        state = SparqlState.from_config(dataset, config)
-        state.pool()
-        trusted = hosts.trusted_hosts(config, dataset.base)
-        self.early = hosts.HostCheck(self.health_or(QueryHandler(self.when_loaded, PATH, state)), trusted)
-        self.queries = hosts.HostCheck(QueryHandler(pass_on, PATH, state), trusted)  # queries alone (sparql.asgi)
-        threading.Thread(target=self.load, args=(make,), name="medkg-site-loader", daemon=True).start()
-
-    def load(self, make: Callable[[], WSGIApp]) -> None:
-        try:
-            self.full = make()
-        finally:
-            self.ready.set()
-
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        full = self.full
-        return (full or self.early)(environ, start_response)
-
-    def when_loaded(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        self.ready.wait()
-        if self.full is None:
-            start_response("500 Internal Server Error", [("Content-Type", "text/plain; charset=utf-8")])
-            return [b"the site could not be loaded (see the server log)\n"]
-        return self.full(environ, start_response)
-
-    def health_or(self, app: WSGIApp) -> WSGIApp:
-        def answer(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-            if environ.get("PATH_INFO") != "/-/health":
-                return app(environ, start_response)
-            from .system import health_fields
-
-            body = json.dumps(health_fields(self.dataset, "loading")).encode()
-            start_response("200 OK", [("Content-Type", "application/json"), ("Cache-Control", "no-store"),
-                                      (BUILD_HEADER, self.dataset.build_id), ("Content-Length", str(len(body)))])
-            return [body]
-
-        return answer

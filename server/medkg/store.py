@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,7 @@ class Dataset:
     manifest: dict[str, Any]
     base: str
     folder: Path
+    opened: float = field(default_factory=time.time)  # when this process opened it (a worker re-opens on SIGHUP)
 
     @property
     def graph_base(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 
 from flask import Blueprint, current_app, jsonify, redirect, url_for
 from flask.typing import ResponseReturnValue
@@ -34,6 +35,7 @@ def health_fields(dataset: Dataset, site: str) -> dict[str, object]:
     """What ``/-/health`` says (also while a new server worker still loads its pages: ``site`` "loading")."""
     return {"status": "ok", "build": dataset.build_id, "triples": dataset.triples,
             "store": str(dataset.folder / STORE_DIR), "built": dataset.manifest.get("built"), "site": site,
+            "opened": datetime.fromtimestamp(dataset.opened, UTC).isoformat(timespec="milliseconds"),
             "pid": os.getpid()}
 
 

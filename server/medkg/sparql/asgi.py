@@ -93,8 +93,17 @@ class QueryThreads:
 
     def __init__(self, count: int) -> None:
         self.jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        for n in range(count):
-            threading.Thread(target=self.work, name=f"medkg-query-{n}", daemon=True).start()
+        self.threads = [threading.Thread(target=self.work, name=f"medkg-query-{n}", daemon=True)
+                        for n in range(count)]
+        for thread in self.threads:
+            thread.start()
+
+    def close(self) -> None:
+        """Stop the threads once they have done the jobs already queued."""
+        for _ in self.threads:
+            self.jobs.put(None)
+        for thread in self.threads:
+            thread.join()
 
     def run(self, app: WSGIApp, environ: dict[str, Any]) -> asyncio.Future[Answer]:
         loop = asyncio.get_running_loop()
@@ -103,8 +112,8 @@ class QueryThreads:
         return future
 
     def work(self) -> None:
-        while True:
-            loop, future, app, environ = self.jobs.get()
+        while (job := self.jobs.get()) is not None:
+            loop, future, app, environ = job
             try:
                 outcome, failed = call_wsgi(app, environ), None
             except BaseException as exc:  # handed to the waiting coroutine

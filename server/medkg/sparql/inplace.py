@@ -49,6 +49,7 @@ class Watchdog:
         self.timeout, self.overrun = timeout, overrun
         self.deadlines: dict[int, float] = {}
         self.tokens = itertools.count()
+        self.stopped = threading.Event()
         self.thread = threading.Thread(target=self.watch, name="medkg-query-watchdog", daemon=True)
         self.thread.start()
 
@@ -62,8 +63,7 @@ class Watchdog:
             del self.deadlines[token]
 
     def watch(self) -> None:
-        while True:
-            time.sleep(POLL_SECONDS)
+        while not self.stopped.wait(POLL_SECONDS):
             deadlines = list(self.deadlines.values())
             if deadlines and min(deadlines) < time.monotonic():
                 self.overrun(self.timeout)
@@ -106,4 +106,5 @@ class InPlaceRunner:
         return replies[0]
 
     def close(self) -> None:
-        """Nothing to stop: the watchdog is a daemon thread of a worker that ends with it."""
+        """Stop the watchdog (a worker that switches builds closes the old build's runner)."""
+        self.watchdog.stopped.set()
