@@ -125,6 +125,7 @@ def test_a_server_switches_builds_as_a_whole_without_failing_a_request(tmp_path:
             point(link, target)  # what 'medkg build' does to DIR (a symlink to the content-named build)
             every_worker_on(url, build_id)
         switched = openings(url, workers=2)
+        let_go(list(switched), old)  # the build left last is no longer held by any worker
         server.send_signal(signal.SIGHUP)  # every worker re-opens the build DIR points at, in place
         reopened = openings(url, workers=2, unlike=switched)
         stop.set()
@@ -134,7 +135,6 @@ def test_a_server_switches_builds_as_a_whole_without_failing_a_request(tmp_path:
         # a page comes from the same build as the query answers: the whole server switched
         with urllib.request.urlopen(url + "/-/build", timeout=10) as response:
             assert json.load(response)["build_id"] == new_id and response.headers["X-Medkg-Build"] == new_id
-        let_go(list(reopened), old)
 
 
 EXTRA = "<concept/healthcare-gov-glossary/health-plan> skos:altLabel \"HP\"@en .\n"
@@ -170,7 +170,7 @@ def listening_sockets(port: int) -> int:
     return sum(1 for row in rows if row.split()[1].endswith(f":{port:04X}") and row.split()[3] == "0A")
 
 
-def let_go(pids: list[int], build: Path, seconds: float = 10) -> None:
+def let_go(pids: list[int], build: Path, seconds: float = 5) -> None:
     """Wait until none of ``pids`` maps a file of ``build`` (its site index) any more."""
     deadline = time.monotonic() + seconds
     while any(str(build.resolve()) in Path(f"/proc/{pid}/maps").read_text() for pid in pids):

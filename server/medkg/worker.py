@@ -101,11 +101,15 @@ class BuildSwitch:
                 say(f"not switching to {target}: its site could not be loaded")
                 self.target = target  # not retried until DIR points elsewhere or SIGHUP asks again
                 return
-            with self.lock:
-                old, self.site, self.target = self.site, new, target
-            say(f"switched to {target}")
-            old.retire()
-        release_freed_memory()
+            self.swap(new, target).retire()  # no name left holding the old site: it is freed below
+            release_freed_memory()
+
+    def swap(self, new: WorkerSite, target: Path) -> WorkerSite:
+        """Put ``new`` in place of the current site, which is returned."""
+        with self.lock:
+            old, self.site, self.target = self.site, new, target
+        say(f"switched to {target}")
+        return old
 
 
 def say(message: str) -> None:
