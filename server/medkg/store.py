@@ -94,7 +94,7 @@ class Dataset:
     @property
     def etag(self) -> str:
         """Changes whenever the build does: keys caches and HTTP validators."""
-        return self.build_id or (str(self.manifest.get("built", "")) + "|" + str(self.manifest.get("triples", "")))
+        return manifest_etag(self.manifest)
 
     @property
     def triples(self) -> int:
@@ -109,6 +109,11 @@ def count_graph(store: ox.Store, graph: ox.NamedNode) -> int:
     result = store.query(f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }}")
     assert isinstance(result, ox.QuerySolutions)
     return int(next(result)[0].value)
+
+
+def manifest_etag(manifest: dict[str, Any]) -> str:
+    """The identity of the build with this manifest: its build id (older builds: built time and triple count)."""
+    return str(manifest.get("build_id") or "") or f"{manifest.get('built', '')}|{manifest.get('triples', '')}"
 
 
 def open_dataset(folder: Path, base: str | None = None) -> Dataset:

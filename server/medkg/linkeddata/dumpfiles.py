@@ -1,6 +1,6 @@
 """Whole-graph downloads written from the build with pyoxigraph's streaming serializers: nothing parsed into rdflib,
 nothing held in memory. Each file is written once per build into a cache folder every worker shares (temporary name,
-then rename), and sent from there."""
+then rename), and sent from there; a cache folder is removed once its build is gone (``prune_caches``)."""
 
 from __future__ import annotations
 
@@ -20,8 +20,10 @@ from rdflib import SKOS, Graph, URIRef
 from ..namespaces import MEDKG, PREFIXES
 from ..pipeline import layout
 from ..pipeline.context import new_graph
+from ..pipeline.diagnostics import InputError
 from ..pipeline.mappings import RELATIONS
-from ..store import Dataset
+from ..pipeline.output import load_manifest
+from ..store import Dataset, manifest_etag
 from .terms import triples
 
 OX_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
@@ -29,12 +31,43 @@ MAPPING_FACTS = (*RELATIONS, MEDKG.mappingEvidence, MEDKG.broaderEvidence)  # wh
 ABOUT_MAPPED = (SKOS.inScheme, SKOS.prefLabel)  # … and what they say of each mapped concept
 
 
+ORIGIN = "build.txt"  # in each cache folder: the build folder and the identity whose downloads it holds
+
+
+def cache_root() -> Path:
+    return Path(tempfile.gettempdir()) / "medkg-dumps"
+
+
 def cache_folder(dataset: Dataset) -> Path:
     """Where this build's downloads are kept: one folder per build identity, shared by every process."""
-    key = hashlib.sha256(f"{dataset.folder.resolve()}|{dataset.etag}".encode()).hexdigest()[:16]
-    folder = Path(tempfile.gettempdir()) / "medkg-dumps" / key
-    folder.mkdir(parents=True, exist_ok=True)
+    origin = f"{dataset.folder.resolve()}\n{dataset.etag}\n"
+    folder = cache_root() / hashlib.sha256(origin.encode()).hexdigest()[:16]
+    if not (folder / ORIGIN).is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        _once(folder / ORIGIN, lambda temporary: temporary.write_text(origin))
     return folder
+
+
+def prune_caches() -> list[Path]:
+    """Remove the download folders of builds that are gone (their folder deleted, or now holding another build);
+    the folders removed. A folder without its origin (being made, or not ours) is left alone."""
+    removed = []
+    for folder in sorted(cache_root().glob("*/")):
+        try:
+            build, etag = (folder / ORIGIN).read_text().splitlines()[:2]
+        except (OSError, ValueError):
+            continue
+        if not _holds(Path(build), etag):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _holds(folder: Path, etag: str) -> bool:
+    try:
+        return manifest_etag(load_manifest(folder)) == etag
+    except (OSError, ValueError, InputError):
+        return False
 
 
 def dump_file(dataset: Dataset, which: str, suffix: str) -> Path:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, render_template, request, send_file
+from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 
 from .. import formats
@@ -13,11 +14,17 @@ from ..pipeline.export import serialize
 from ..pipeline.sssom import sssom_tsv
 from .caching import add_validators, current_site, validate
 from .downloads import MAPPINGS, dump_names, schema_dump_names
-from .dumpfiles import dump_file, gzipped, mapping_graph
+from .dumpfiles import dump_file, gzipped, mapping_graph, prune_caches
 
 bp = Blueprint("dumps", __name__, url_prefix="/dumps")
 
 bp.after_request(add_validators)
+
+
+@bp.record_once
+def tidy(state: BlueprintSetupState) -> None:
+    """Each app made (a worker's, on each build it opens) removes the downloads of builds that are gone."""
+    prune_caches()
 
 
 @bp.get("/")
