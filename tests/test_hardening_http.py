@@ -1,10 +1,13 @@
 """Issue 14, the server through the Flask test client: chunked bodies are capped (#9), paths that are no IRI are
-404s (#12), a forged Host is never reflected (#13), the answer and page caches are bounded by bytes (#14)."""
+404s (#12), a forged Host is never reflected (#13), the answer and page caches are bounded by bytes (#14); a query
+string of raw bytes is a 400 when it is not UTF-8, and read as percent-encoded by ``medkg serve`` when it is."""
 
 from __future__ import annotations
 
 import io
+import socket
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -14,7 +17,7 @@ from medkg.extensions import SPARQL
 from medkg.sparql.cache import MIB, AnswerCache
 
 from tests.support.linkeddata import PSO_PATH, make_app, site_of
-from tests.support.sparql import write_build
+from tests.support.sparql import free_port, serve_process, write_build
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -51,6 +54,34 @@ def test_a_path_that_is_no_iri_is_a_404(client: FlaskClient, path: str, accept: 
     response = client.get(path, headers={"Accept": accept})
     assert response.status_code == 404
     assert b"Traceback" not in response.data and b"Internal Server Error" not in response.data
+
+
+@pytest.mark.parametrize("path", ["/", "/search", "/suggest", "/concepts", "/fhir/CodeSystem", "/sparql"])
+@pytest.mark.parametrize("accept", ["text/html", "application/json"])
+def test_a_query_string_that_is_not_utf8_is_a_400(client: FlaskClient, path: str, accept: str) -> None:
+    """A WSGI server hands raw bytes on as Latin-1: 0xFF is no UTF-8 (it was a 500 and a traceback per request)."""
+    response = client.get(path, environ_overrides={"QUERY_STRING": "q=a\xff&query=ASK%7B%7D"},
+                          headers={"Accept": accept})
+    assert response.status_code == 400
+    assert b"not UTF-8" in response.data
+    assert b"Traceback" not in response.data
+
+
+def test_raw_utf8_in_a_query_string_is_read_as_percent_encoded(tmp_path: Path) -> None:
+    """``curl 'http://…/search?q=café'`` sends the bytes raw: the real server answers as for ``q=caf%C3%A9``."""
+    port = free_port()
+    with serve_process(write_build(tmp_path / "build"), port):
+        raw, encoded = (raw_get(port, b"/sparql?query=" + q + b"&format=json") for q in (
+            b"SELECT%20(%22" + "café".encode() + b"%22%20AS%20?x)%20{}", b"SELECT%20(%22caf%C3%A9%22%20AS%20?x)%20{}"))
+    assert raw.split(b"\r\n")[0] == b"HTTP/1.1 200 OK" and "café".encode() in raw
+    assert raw.partition(b"\r\n\r\n")[2] == encoded.partition(b"\r\n\r\n")[2]
+
+
+def raw_get(port: int, target: bytes) -> bytes:
+    """The whole answer to a GET of ``target`` sent as it is (no client library percent-encodes it)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        return b"".join(iter(lambda: conn.recv(65536), b""))
 
 
 @pytest.mark.parametrize("path", ["/dumps", PSO_PATH + ".jsonld", "/sparql?query=ASK%7B%7D", "/sparql", "/"])

@@ -13,9 +13,9 @@ import logging
 import traceback
 from collections.abc import Mapping
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, abort, current_app, render_template, request
 from markupsafe import escape
-from werkzeug.datastructures import Headers
+from werkzeug.datastructures import Headers, ImmutableMultiDict
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.sansio.response import Response as SansIOResponse
 from werkzeug.wrappers import Response
@@ -99,7 +99,20 @@ def _page(status: int, title: str, message: str, trace: str | None) -> str:
         return f"<!doctype html><title>{status} {escape(title)}</title><h1>{escape(title)}</h1><p>{escape(message)}"
 
 
+NOT_UTF8 = "the query string is not UTF-8 (percent-encode its non-ASCII characters)"
+
+
 def register(app: Flask) -> None:
-    """Install CORS on every answer and the one error handler."""
+    """Install CORS on every answer, the one error handler, and the refusal of a query string that is not UTF-8."""
     app.after_request(cors_after_request)
     app.register_error_handler(Exception, handle_exception)
+    app.before_request(utf8_query_string)
+
+
+def utf8_query_string() -> None:
+    """A query string that is not UTF-8 is the client's error (400), before anything reads its parameters."""
+    try:
+        request.query_string.decode()
+    except UnicodeDecodeError:
+        request.args = ImmutableMultiDict()  # what the error page and after-request hooks then read
+        abort(400, NOT_UTF8)

@@ -17,6 +17,7 @@ import signal
 import sys
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -60,7 +61,21 @@ def asgi() -> BufferedBodies:
     # a body may hold the longest query, or the largest text to annotate percent-encoded in a form
     limit = max(Limits(int(config["MAX_QUERY_LENGTH"]), 0).max_body, 3 * int(config["MAX_ANNOTATE_BYTES"]) + 65536)
     switch = BuildSwitch(Path(config["BUILD_DIR"]), WorkerSite)
-    return BufferedBodies(switch, limit, float(config["BODY_TIMEOUT"]))
+    return BufferedBodies(AsciiQueryString(switch), limit, float(config["BODY_TIMEOUT"]))
+
+
+class AsciiQueryString:
+    """ASGI: raw non-ASCII bytes of a query string percent-encoded, as a browser sends them (curl sends them raw;
+    the WSGI bridge takes ASCII only, and failed with a 500 on ``/?q=café``)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raw = scope.get("query_string", b"")
+        if not raw.isascii():
+            scope = {**scope, "query_string": urllib.parse.quote(raw, safe=bytes(range(128))).encode()}
+        await self.app(scope, receive, send)
 
 
 class BuildSwitch:

@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Request
 
+from ..http import NOT_UTF8
 from . import guard
 from .jobs import Job
 
@@ -64,7 +65,10 @@ def parse_request(environ: dict[str, Any], limits: Limits) -> Job | None:
 
 def url_args(environ: dict[str, Any]) -> MultiDict[str, Any]:
     """The URL's parameters as werkzeug's ``Request.args`` reads them (invalid bytes stay percent-encoded)."""
-    text = environ.get("QUERY_STRING", "").encode("latin-1").decode()
+    try:
+        text = environ.get("QUERY_STRING", "").encode("latin-1").decode()
+    except UnicodeDecodeError as exc:
+        raise ProtocolError(400, NOT_UTF8) from exc
     return MultiDict(parse_qsl(text, keep_blank_values=True, errors="werkzeug.url_quote"))
 
 
