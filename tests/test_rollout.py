@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import shutil
 import signal
 import subprocess
@@ -22,7 +21,7 @@ from typing import cast
 import pytest
 from medkg.nginx import config as nginx_config
 
-from tests.support.sparql import BASE, GRAPH, free_port, serve_process, write_build
+from tests.support.sparql import BASE, GRAPH, free_port, point, serve_process, write_build
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 QUICK = "ASK { ?c skos:altLabel \"PSO\"@en }"
@@ -58,14 +57,6 @@ def health(url: str) -> dict[str, object]:
     with urllib.request.urlopen(url + "/-/health", timeout=10) as response:
         data: dict[str, object] = json.load(response)
         return data
-
-
-def point(link: Path, target: Path) -> None:
-    """Make ``link`` point at ``target`` in one step (a new link renamed over the old: rename(2) is atomic)."""
-    new = link.with_name(link.name + ".new")
-    new.unlink(missing_ok=True)
-    new.symlink_to(target)
-    os.replace(new, link)
 
 
 def every_worker_on(url: str, build: str, seconds: float = 30, streak: int = 30) -> None:

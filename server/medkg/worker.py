@@ -17,6 +17,7 @@ import signal
 import sys
 import threading
 import time
+import traceback
 import urllib.parse
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -85,7 +86,7 @@ class BuildSwitch:
         self.link, self.open_site = link, open_site
         self.target = link.resolve()
         self.site = open_site(self.target)
-        self.lock, self.wake = threading.Lock(), threading.Event()
+        self.lock, self.wake, self.stopped = threading.Lock(), threading.Event(), threading.Event()
         signal.signal(signal.SIGHUP, lambda *_: self.wake.set())
         threading.Thread(target=self.watch, name="medkg-build-watch", daemon=True).start()
 
@@ -99,10 +100,12 @@ class BuildSwitch:
             site.running -= 1
 
     def watch(self) -> None:
-        while True:
+        while not self.stopped.is_set():
             asked = self.wake.wait(WATCH_SECONDS)
             self.wake.clear()
             target = self.link.resolve()
+            if self.stopped.is_set():
+                return
             if (asked or target != self.target) and check_build(target) is None:
                 self.switch(target)
 
@@ -118,6 +121,12 @@ class BuildSwitch:
                 return
             self.swap(new, target).retire()  # no name left holding the old site: it is freed below
             release_freed_memory()
+
+    def close(self) -> None:
+        """Stop watching ``DIR`` and close the site (a worker ends with its process; tests close theirs)."""
+        self.stopped.set()
+        self.wake.set()
+        self.site.close()
 
     def swap(self, new: WorkerSite, target: Path) -> WorkerSite:
         """Put ``new`` in place of the current site, which is returned."""
@@ -234,6 +243,9 @@ class Warming:
     def load(self, make: Callable[[], WSGIApp]) -> None:
         try:
             self.full = make()
+        except Exception as exc:  # pages answer 500 saying so; a worker does not switch to this build
+            say(f"the site of {self.dataset.folder} could not be loaded: {exc}")
+            traceback.print_exc()
         finally:
             self.ready.set()
 

@@ -160,3 +160,11 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], log: IO[bytes], se
         except OSError:
             time.sleep(0.2)
     raise RuntimeError(f"medkg serve did not answer at {url} within {seconds} s")
+
+
+def point(link: Path, target: Path) -> None:
+    """Make ``link`` point at ``target`` in one step (a new link renamed over the old: rename(2) is atomic)."""
+    new = link.with_name(link.name + ".new")
+    new.unlink(missing_ok=True)
+    new.symlink_to(target)
+    os.replace(new, link)
