@@ -1,5 +1,5 @@
 """A server worker's build switch, in process: the new build takes over only once its site is loaded; a build
-whose site cannot be loaded leaves the old one serving; the old build's threads end."""
+whose site cannot be loaded leaves the old one serving; the old build's threads end; one SPARQL state per build."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from medkg.extensions import SPARQL
 from medkg.pipeline.layout import SITE_INDEX
 from medkg.worker import BuildSwitch, WorkerSite
 
@@ -31,6 +32,7 @@ def switch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[BuildSwi
 def test_a_new_build_takes_over_and_the_old_one_stops(switch: BuildSwitch, tmp_path: Path) -> None:
     old = switch.site
     assert old.loaded()
+    assert old.wsgi.full.extensions[SPARQL] is old.wsgi.state  # type: ignore[union-attr]  # one cache, one runner
     threads = [*old.front.threads.threads, old.wsgi.state.pool().watchdog.thread]  # type: ignore[attr-defined]
     new = write_build(tmp_path / "b", graph=GRAPH + EXTRA)
     point(switch.link, new)

@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, Response, current_app
 
 from . import extensions, hosts, http, settings
 from .store import BUILD_HEADER, Dataset, open_dataset
 
+if TYPE_CHECKING:
+    from .sparql.state import SparqlState
 
-def create_app(test_config: dict[str, Any] | None = None, dataset: Dataset | None = None) -> Flask:
+
+def create_app(test_config: dict[str, Any] | None = None, dataset: Dataset | None = None,
+               sparql: SparqlState | None = None) -> Flask:
+    """The whole site over ``dataset`` (by default the build ``BUILD_DIR``), answering queries with ``sparql``
+    (by default a state of its own)."""
     app = Flask(__name__)
     app.config.update(settings.resolve(test_config))
     app.config.update({k: v for k, v in (test_config or {}).items() if k not in app.config})
     if dataset is None:
         dataset = open_dataset(Path(app.config["BUILD_DIR"]), app.config["BASE"])
     app.extensions[extensions.DATASET] = dataset
+    if sparql is not None:
+        app.extensions[extensions.SPARQL] = sparql
     app.config["TRUSTED_HOSTS"] = hosts.trusted_hosts(app.config, dataset.base)  # Flask checks them too
     http.register(app)
     register_blueprints(app)

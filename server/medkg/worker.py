@@ -29,6 +29,7 @@ from .store import MANIFEST, STORE_DIR, NoStore, no_store_message
 
 if TYPE_CHECKING:
     from .bodies import ASGIApp, BufferedBodies, Receive, Scope, Send
+    from .sparql.state import SparqlState
     from .store import Dataset
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -190,21 +191,22 @@ class WorkerSite:
 
 def wsgi(folder: Path) -> Warming:
     """The WSGI app of one build: it answers queries and ``/-/health`` at once; pages wait for the site's
-    indexes, computed on a background thread."""
+    indexes, computed on a background thread. One SPARQL state (runner, answer cache) serves both."""
     from .app import create_app
-    from .extensions import SPARQL
+    from .sparql.state import SparqlState
     from .store import open_dataset
 
     config = settings.resolve()
     dataset = open_dataset(folder, config["BASE"])
+    state = SparqlState.from_config(dataset, config)
+    state.pool()
 
     def full_app() -> WSGIApp:
-        app = create_app({"BUILD_DIR": str(folder)}, dataset)
-        app.extensions[SPARQL].pool()
+        app = create_app({"BUILD_DIR": str(folder)}, dataset, state)
         release_freed_memory()
         return app
 
-    return Warming(dataset, config, full_app)
+    return Warming(dataset, state, config, full_app)
 
 
 def release_freed_memory() -> None:
@@ -225,16 +227,14 @@ def release_freed_memory() -> None:
 class Warming:
     """A build's WSGI app: queries and health from the first moment, everything once the whole app is loaded."""
 
-    def __init__(self, dataset: Dataset, config: dict[str, Any], make: Callable[[], WSGIApp]) -> None:
+    def __init__(self, dataset: Dataset, state: SparqlState, config: dict[str, Any],
+                 make: Callable[[], WSGIApp]) -> None:
         from . import hosts
         from .sparql.asgi import pass_on
         from .sparql.service import PATH
-        from .sparql.state import SparqlState
         from .sparql.wsgi import QueryHandler
 
-        self.dataset, self.full, self.ready = dataset, cast(WSGIApp | None, None), threading.Event()
-        self.state = SparqlState.from_config(dataset, config)
-        self.state.pool()
+        self.dataset, self.state, self.full, self.ready = dataset, state, cast(WSGIApp | None, None), threading.Event()
         trusted = hosts.trusted_hosts(config, dataset.base)
         self.early = hosts.HostCheck(self.health_or(QueryHandler(self.when_loaded, PATH, self.state)), trusted)
         self.queries = hosts.HostCheck(QueryHandler(pass_on, PATH, self.state), trusted)  # queries alone (sparql.asgi)
@@ -275,10 +275,5 @@ class Warming:
         return answer
 
     def close(self) -> None:
-        """Stop this build's query runners (the site's own and the early one)."""
-        from .extensions import SPARQL
-
+        """Stop this build's query runner."""
         self.state.close()
-        full = cast(Any, self.full)
-        if full is not None:
-            full.extensions[SPARQL].close()
