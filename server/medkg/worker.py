@@ -101,12 +101,12 @@ class BuildSwitch:
             site.running -= 1
 
     def watch(self) -> None:
-        while not self.stopped.is_set():
+        while True:
             asked = self.wake.wait(WATCH_SECONDS)
             self.wake.clear()
-            target = self.link.resolve()
             if self.stopped.is_set():
                 return
+            target = self.link.resolve()
             if (asked or target != self.target) and check_build(target) is None:
                 self.switch(target)
 
@@ -167,7 +167,7 @@ class WorkerSite:
         self.running = 0  # requests under way (counted by BuildSwitch on the event loop)
         self.wsgi = wsgi(folder)
         self.bridge = WSGIMiddleware(self.wsgi, workers=threads)  # type: ignore[arg-type]
-        self.front: ASGIApp = QueryFront(self.bridge, self.wsgi.queries, (PATH, PATH + "/"), threads)  # type: ignore[arg-type]
+        self.front = QueryFront(self.bridge, self.wsgi.queries, (PATH, PATH + "/"), threads)  # type: ignore[arg-type]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self.front(scope, receive, send)
@@ -184,7 +184,7 @@ class WorkerSite:
         self.close()
 
     def close(self) -> None:
-        cast(Any, self.front).threads.close()
+        self.front.threads.close()
         self.bridge.executor.shutdown(wait=True)
         self.wsgi.close()
 
